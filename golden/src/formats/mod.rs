@@ -1,0 +1,16 @@
+//! The user's file formats (DESIGN.md, "File formats"): numeric CSV matrices,
+//! `t,neuron` spike-event CSV, and TOML parameter files.
+//!
+//! Every reader reports problems as an [`InputError`] that names the file, the
+//! 1-based line and what was expected, so the CLI can print it and exit 2
+//! without having written anything.
+
+mod error;
+mod events;
+mod matrix;
+mod params;
+
+pub use error::InputError;
+pub use events::{read_events, write_events, Event, EventFile};
+pub use matrix::{read_matrix, write_matrix, NumberStyle};
+pub use params::TomlFile;

@@ -1,0 +1,1 @@
+//! Spiking layer: see the submodules.

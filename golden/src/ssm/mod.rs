@@ -1,0 +1,1 @@
+//! Mamba selective scan and block: see the submodules.

@@ -1,0 +1,3 @@
+//! `spikescan`: the command-line front end (see `spikescan --help`).
+
+fn main() {}
