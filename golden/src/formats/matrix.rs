@@ -62,6 +62,20 @@ pub fn read_matrix(path: &Path) -> Result<Matrix, InputError> {
     }
 }
 
+/// The 1-based line numbers of a CSV matrix's data rows (comment and blank
+/// lines skipped), so a check on row `r` of a matrix read by [`read_matrix`]
+/// can name line `data_lines(path)?[r]`.
+pub fn data_lines(path: &Path) -> Result<Vec<usize>, InputError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
+    Ok(text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|(i, _)| i + 1)
+        .collect())
+}
+
 fn parse_finite(path: &Path, line: usize, col: usize, field: &str) -> Result<f64, InputError> {
     match field.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
