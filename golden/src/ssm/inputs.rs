@@ -149,11 +149,11 @@ fn read_vector(path: &Path, len: usize, because: &str) -> Result<Vec<f64>, Input
 
 fn check_nonpositive(path: &Path, a: &Matrix) -> Result<(), InputError> {
     let lines = crate::formats::data_lines(path)?;
-    for r in 0..a.rows() {
+    for (r, &line) in lines.iter().enumerate().take(a.rows()) {
         if let Some(c) = a.row(r).iter().position(|&v| v > 0.0) {
             return Err(InputError::at(
                 path,
-                lines[r],
+                line,
                 format!(
                     "column {}: expected A ≤ 0 (the state decays), found {}",
                     c + 1,
