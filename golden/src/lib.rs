@@ -5,6 +5,7 @@
 //! Also the user's file formats ([`formats`]), the error metrics that compare
 //! engines ([`metrics`]) and seeded workload generators.
 
+pub mod bounds;
 pub mod formats;
 pub mod matrix;
 

@@ -1,5 +1,6 @@
 //! Fixed-point scan vs the f64 golden model on the default workload.
 
+use golden::bounds::{SCAN_MAX_REL_RMS, SCAN_MIN_SNR_DB};
 use golden::metrics::ErrorMetrics;
 use golden::ssm::workload::{scan_workload, DEFAULT_D, DEFAULT_L, DEFAULT_N};
 use golden::ssm::{fixed, float};
@@ -11,6 +12,6 @@ fn fixed_scan_meets_snr_and_rms_bounds_on_default_workload() {
     let test = fixed::selective_scan(&x);
     let m = ErrorMetrics::compare(reference.as_slice(), test.as_slice());
     eprintln!("fixed vs float scan: {m:?}");
-    assert!(m.snr_db >= 40.0, "SNR {} dB", m.snr_db);
-    assert!(m.rel_rms <= 0.01, "relative RMS {}", m.rel_rms);
+    assert!(m.snr_db >= SCAN_MIN_SNR_DB, "SNR {} dB", m.snr_db);
+    assert!(m.rel_rms <= SCAN_MAX_REL_RMS, "relative RMS {}", m.rel_rms);
 }

@@ -4,12 +4,12 @@
 
 use super::matrix::{csv_error, is_comment_or_blank};
 use super::InputError;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// One spike: neuron `neuron` fired (or is driven) at time step `t`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 pub struct Event {
     pub t: u32,
     pub neuron: u32,
@@ -144,13 +144,18 @@ pub fn read_events(path: &Path) -> Result<EventFile, InputError> {
     Ok(out)
 }
 
-/// Writes events with the `t,neuron` header, in the order given.
-pub fn write_events(path: &Path, events: &[Event]) -> std::io::Result<()> {
-    let mut writer = csv::Writer::from_path(path)?;
+/// Events as `t,neuron` CSV text with its header, in the order given.
+pub fn events_csv(events: &[Event]) -> String {
+    let mut text = String::from("t,neuron\n");
     for e in events {
-        writer.serialize(e)?;
+        text.push_str(&format!("{},{}\n", e.t, e.neuron));
     }
-    writer.flush()
+    text
+}
+
+/// Writes [`events_csv`] to `path`.
+pub fn write_events(path: &Path, events: &[Event]) -> std::io::Result<()> {
+    std::fs::write(path, events_csv(events))
 }
 
 #[cfg(test)]

@@ -5,7 +5,6 @@
 use super::InputError;
 use crate::matrix::Matrix;
 use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// How [`write_matrix`] prints numbers.
@@ -109,14 +108,20 @@ pub(super) fn csv_error(path: &Path, e: &csv::Error) -> InputError {
     }
 }
 
-/// Writes a matrix as numpy's `savetxt` would (see [`NumberStyle`]).
-pub fn write_matrix(path: &Path, m: &Matrix, style: NumberStyle) -> std::io::Result<()> {
-    let mut out = BufWriter::new(File::create(path)?);
+/// A matrix as the text numpy's `savetxt` writes (see [`NumberStyle`]).
+pub fn matrix_csv(m: &Matrix, style: NumberStyle) -> String {
+    let mut text = String::new();
     for r in 0..m.rows() {
         let line: Vec<String> = m.row(r).iter().map(|&v| format_number(v, style)).collect();
-        writeln!(out, "{}", line.join(","))?;
+        text.push_str(&line.join(","));
+        text.push('\n');
     }
-    out.flush()
+    text
+}
+
+/// Writes [`matrix_csv`] to `path`.
+pub fn write_matrix(path: &Path, m: &Matrix, style: NumberStyle) -> std::io::Result<()> {
+    std::fs::write(path, matrix_csv(m, style))
 }
 
 fn format_number(v: f64, style: NumberStyle) -> String {

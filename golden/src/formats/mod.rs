@@ -11,6 +11,6 @@ mod matrix;
 mod params;
 
 pub use error::InputError;
-pub use events::{read_events, write_events, Event, EventFile};
-pub use matrix::{data_lines, read_matrix, write_matrix, NumberStyle};
+pub use events::{events_csv, read_events, write_events, Event, EventFile};
+pub use matrix::{data_lines, matrix_csv, read_matrix, write_matrix, NumberStyle};
 pub use params::TomlFile;

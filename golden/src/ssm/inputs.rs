@@ -5,7 +5,7 @@
 //! Shapes: u, delta, z: L×D; A: D×N; B, C: L×N; D, delta_bias: D values (a
 //! column, as numpy writes a 1-D array, or a single row).
 
-use crate::formats::{read_matrix, write_matrix, InputError, NumberStyle, TomlFile};
+use crate::formats::{matrix_csv, read_matrix, InputError, NumberStyle, TomlFile};
 use crate::Matrix;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -82,28 +82,36 @@ impl ScanInputs {
         })
     }
 
-    /// Writes the inputs in the format [`ScanInputs::load`] reads.
-    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
-        std::fs::create_dir_all(dir)?;
-        let f = NumberStyle::Float;
-        write_matrix(&dir.join("u.csv"), &self.u, f)?;
-        write_matrix(&dir.join("delta.csv"), &self.delta, f)?;
-        write_matrix(&dir.join("A.csv"), &self.a, f)?;
-        write_matrix(&dir.join("B.csv"), &self.b, f)?;
-        write_matrix(&dir.join("C.csv"), &self.c, f)?;
-        write_matrix(&dir.join("D.csv"), &Matrix::column(self.d.clone()), f)?;
+    /// The input directory's files (name, contents), in the format
+    /// [`ScanInputs::load`] reads.
+    pub fn files(&self) -> Vec<(String, String)> {
+        let csv = |m: &Matrix| matrix_csv(m, NumberStyle::Float);
+        let mut files = vec![
+            ("u.csv", csv(&self.u)),
+            ("delta.csv", csv(&self.delta)),
+            ("A.csv", csv(&self.a)),
+            ("B.csv", csv(&self.b)),
+            ("C.csv", csv(&self.c)),
+            ("D.csv", csv(&Matrix::column(self.d.clone()))),
+        ];
         if let Some(z) = &self.z {
-            write_matrix(&dir.join("z.csv"), z, f)?;
+            files.push(("z.csv", csv(z)));
         }
         if let Some(bias) = &self.delta_bias {
-            write_matrix(
-                &dir.join("delta_bias.csv"),
-                &Matrix::column(bias.clone()),
-                f,
-            )?;
+            files.push(("delta_bias.csv", csv(&Matrix::column(bias.clone()))));
         }
-        let toml = toml::to_string(&self.config).expect("ScanConfig serializes");
-        std::fs::write(dir.join("scan.toml"), toml)
+        let config = toml::to_string(&self.config).expect("ScanConfig serializes");
+        files.push(("scan.toml", config));
+        files.into_iter().map(|(n, c)| (n.to_string(), c)).collect()
+    }
+
+    /// Writes [`ScanInputs::files`] into `dir`.
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        std::fs::create_dir_all(dir)?;
+        for (name, contents) in self.files() {
+            std::fs::write(dir.join(name), contents)?;
+        }
+        Ok(())
     }
 }
 

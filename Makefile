@@ -1,0 +1,45 @@
+# spikescan — the commands of the README.
+#   make run      generate the default workloads, run every engine, compare, print the table
+#   make test     unit + flow tests (installs what it needs)
+#   make lint     rustfmt check and clippy with warnings as errors
+#   make vectors  rewrite golden/vectors/ from their seeds (review the diff!)
+#   make deps     install the toolchain pieces that are missing
+
+SHELL := /bin/bash
+CARGO ?= cargo
+BUILD := build
+BIN := target/release/spikescan
+
+.PHONY: run test lint vectors deps build clean
+
+deps:
+	@command -v $(CARGO) >/dev/null 2>&1 || { \
+	  echo "cargo not found: installing Debian's rust toolchain (apt-get)"; \
+	  apt-get update -qq && apt-get install -y -qq cargo rustc; }
+	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt 2>/dev/null || apt-get install -y -qq rustfmt
+	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy 2>/dev/null || apt-get install -y -qq rust-clippy
+
+build: deps
+	$(CARGO) build --release --locked --bin spikescan
+
+run: build
+	$(BIN) gen ssm --out $(BUILD)/run/ssm
+	$(BIN) gen snn --out $(BUILD)/run/snn
+	$(BIN) verify ssm --report $(BUILD)/run/verify-ssm.json
+	$(BIN) verify snn --report $(BUILD)/run/verify-snn.json
+	$(BIN) golden ssm --inputs $(BUILD)/run/ssm --out $(BUILD)/run/ssm-out
+	$(BIN) golden snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-out
+	@echo "make run: all engines agree within their bounds; outputs in $(BUILD)/run/"
+
+test: deps
+	$(CARGO) test --workspace --locked
+
+lint: deps
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+vectors: deps
+	SPIKESCAN_BLESS=1 $(CARGO) test -p golden --test golden_vectors --locked
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,13 @@
+//! The accuracy bounds every engine is held to (issue "Foundation", DESIGN.md
+//! verification chain). Tests and `spikescan verify` share these numbers.
+
+/// Fixed-point scan vs f64 scan: minimum SNR in dB.
+pub const SCAN_MIN_SNR_DB: f64 = 40.0;
+/// Fixed-point scan vs f64 scan: maximum relative RMS error.
+pub const SCAN_MAX_REL_RMS: f64 = 0.01;
+/// Fixed-point Mamba block vs f64 block: minimum SNR in dB of the block output.
+pub const BLOCK_MIN_SNR_DB: f64 = 30.0;
+/// Fixed-point LIF layer vs float layer: minimum per-neuron spike-count correlation.
+pub const SNN_MIN_COUNT_CORRELATION: f64 = 0.95;
+/// Fixed-point LIF layer vs float layer: maximum relative difference of the total spike count.
+pub const SNN_MAX_TOTAL_REL_DIFF: f64 = 0.05;

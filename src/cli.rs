@@ -1,0 +1,138 @@
+//! Command-line interface definition (clap derive).
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "spikescan",
+    version,
+    about = "Cycle-accurate SSM and neuromorphic accelerators, verified against golden models"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write a realistic random workload in the input format.
+    #[command(subcommand)]
+    Gen(GenCommand),
+    /// Run a golden model (f64 or bit-accurate fixed point) on an input directory.
+    #[command(subcommand)]
+    Golden(GoldenCommand),
+    /// Run every engine on the same inputs, compare them and check the bounds.
+    #[command(subcommand)]
+    Verify(VerifyCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GenCommand {
+    /// Selective-scan inputs: u, delta, A, B, C, D, z, delta_bias, scan.toml.
+    Ssm(GenSsm),
+    /// A spiking layer: weights.csv, neurons.toml, spikes_in.csv.
+    Snn(GenSnn),
+}
+
+#[derive(Args, Debug)]
+pub struct GenSsm {
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Sequence length L.
+    #[arg(long, default_value_t = golden::ssm::workload::DEFAULT_L)]
+    pub len: usize,
+    /// Channels D.
+    #[arg(long, default_value_t = golden::ssm::workload::DEFAULT_D)]
+    pub channels: usize,
+    /// State size N.
+    #[arg(long, default_value_t = golden::ssm::workload::DEFAULT_N)]
+    pub state: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct GenSnn {
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Time steps.
+    #[arg(long, default_value_t = golden::snn::workload::DEFAULT_STEPS)]
+    pub len: u32,
+    /// Input lines N_in.
+    #[arg(long, default_value_t = golden::snn::workload::DEFAULT_INPUTS)]
+    pub inputs: usize,
+    /// Neurons N.
+    #[arg(long, default_value_t = golden::snn::workload::DEFAULT_NEURONS)]
+    pub neurons: usize,
+    /// Probability that an input spikes in a step.
+    #[arg(long, default_value_t = golden::snn::workload::DEFAULT_ACTIVITY)]
+    pub activity: f64,
+    /// Add random recurrent weights (N×N).
+    #[arg(long)]
+    pub recurrent: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GoldenCommand {
+    /// Selective scan → y.csv (L×D).
+    Ssm {
+        /// Scan input directory (see `gen ssm`).
+        #[arg(long)]
+        inputs: PathBuf,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Engine::Fixed)]
+        engine: Engine,
+    },
+    /// Spiking layer → spikes.csv (t,neuron).
+    Snn {
+        /// Network directory (see `gen snn`).
+        #[arg(long)]
+        net: PathBuf,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = Engine::Fixed)]
+        engine: Engine,
+        /// Also write u.csv and v.csv: each neuron's state after every step (steps × N).
+        #[arg(long)]
+        trace: bool,
+    },
+}
+
+/// Which golden model runs.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// f64 model.
+    Float,
+    /// Bit-accurate fixed-point reference (the hardware's specification).
+    Fixed,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VerifyCommand {
+    /// Scan (and, on the built-in workload, the Mamba block).
+    Ssm {
+        /// Scan input directory; without it the built-in default workload.
+        #[arg(long)]
+        inputs: Option<PathBuf>,
+        /// Also write the table as JSON here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+    /// Spiking layer.
+    Snn {
+        /// Network directory; without it the built-in default layer.
+        #[arg(long)]
+        net: Option<PathBuf>,
+        /// Also write the table as JSON here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,272 @@
+//! `spikescan verify ssm|snn`: every engine that exists runs on the same
+//! inputs; each is compared with the f64 golden model and held to the bounds
+//! of `golden::bounds`. One table is printed; a missed bound exits 1.
+
+use crate::cli::VerifyCommand;
+use crate::error::CliError;
+use crate::output::Outputs;
+use crate::table;
+use golden::bounds::*;
+use golden::metrics::{ErrorMetrics, SpikeMetrics};
+use golden::snn::{self, Network};
+use golden::ssm::block::{self, MambaBlockConfig, MambaBlockWeights};
+use golden::ssm::workload::{scan_workload, DEFAULT_D, DEFAULT_L, DEFAULT_N};
+use golden::ssm::{fixed, float, ScanInputs};
+use golden::Matrix;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Seed of the built-in default workloads.
+const DEFAULT_SEED: u64 = 1;
+
+/// One engine compared with a reference engine.
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    /// What was computed: "scan", "block", "lif layer".
+    pub subject: String,
+    pub engine: String,
+    pub reference: String,
+    pub metrics: Metrics,
+    /// The bound, in words.
+    pub bound: String,
+    pub pass: bool,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Metrics {
+    Error(ErrorMetrics),
+    Spikes(SpikeMetrics),
+}
+
+/// A scan engine: a function from real inputs to real y (L×D).
+struct ScanEngine {
+    name: &'static str,
+    run: fn(&ScanInputs) -> Matrix,
+}
+
+/// Every scan engine; the first is the f64 reference.
+const SCAN_ENGINES: &[ScanEngine] = &[
+    ScanEngine {
+        name: "float",
+        run: float::selective_scan,
+    },
+    ScanEngine {
+        name: "fixed",
+        run: fixed::selective_scan,
+    },
+];
+
+pub fn run(cmd: VerifyCommand) -> Result<(), CliError> {
+    match cmd {
+        VerifyCommand::Ssm { inputs, report } => {
+            let (title, x) = match &inputs {
+                Some(dir) => (format!("scan inputs {}", dir.display()), ScanInputs::load(dir)?),
+                None => (
+                    format!("built-in default workload (seed {DEFAULT_SEED})"),
+                    scan_workload(DEFAULT_SEED, DEFAULT_L, DEFAULT_D, DEFAULT_N),
+                ),
+            };
+            let (l, d, n) = x.dims();
+            println!("spikescan verify ssm: {title}: scan L={l} D={d} N={n}");
+            let mut comparisons = verify_scan(&x);
+            if inputs.is_none() {
+                let cfg = MambaBlockConfig::default_workload();
+                println!(
+                    "  and Mamba block d_model={} expand={} N={} L={}",
+                    cfg.d_model,
+                    cfg.expand,
+                    cfg.d_state,
+                    block::DEFAULT_L
+                );
+                comparisons.extend(verify_block(&cfg));
+            }
+            finish(comparisons, report)
+        }
+        VerifyCommand::Snn { net, report } => {
+            let (title, network) = match &net {
+                Some(dir) => (format!("network {}", dir.display()), Network::load(dir)?),
+                None => (
+                    format!("built-in default layer (seed {DEFAULT_SEED})"),
+                    snn::workload::default_network(DEFAULT_SEED),
+                ),
+            };
+            println!(
+                "spikescan verify snn: {title}: {} inputs → {} neurons, {} steps, {} input spikes",
+                network.n_in,
+                network.n,
+                network.params.steps,
+                network.input.len()
+            );
+            finish(verify_snn(&network), report)
+        }
+    }
+}
+
+/// Compares every scan engine with the f64 reference.
+fn verify_scan(x: &ScanInputs) -> Vec<Comparison> {
+    let reference = (SCAN_ENGINES[0].run)(x);
+    SCAN_ENGINES[1..]
+        .iter()
+        .map(|engine| {
+            let m = ErrorMetrics::compare(reference.as_slice(), (engine.run)(x).as_slice());
+            Comparison {
+                subject: "scan".into(),
+                engine: engine.name.into(),
+                reference: SCAN_ENGINES[0].name.into(),
+                pass: scan_within_bounds(&m),
+                bound: format!(
+                    "SNR ≥ {SCAN_MIN_SNR_DB} dB, rel RMS ≤ {}%",
+                    SCAN_MAX_REL_RMS * 100.0
+                ),
+                metrics: Metrics::Error(m),
+            }
+        })
+        .collect()
+}
+
+/// The scan's tolerance bound against the f64 reference.
+pub fn scan_within_bounds(m: &ErrorMetrics) -> bool {
+    m.snr_db >= SCAN_MIN_SNR_DB && m.rel_rms <= SCAN_MAX_REL_RMS
+}
+
+/// The Mamba block, fixed against float, on its default workload.
+fn verify_block(cfg: &MambaBlockConfig) -> Vec<Comparison> {
+    let weights = MambaBlockWeights::init(DEFAULT_SEED, cfg);
+    let x = block::default_input(DEFAULT_SEED, cfg);
+    let reference = block::float::forward(&weights, &x);
+    let test = block::fixed::forward(&weights, &x);
+    let m = ErrorMetrics::compare(reference.as_slice(), test.as_slice());
+    vec![Comparison {
+        subject: "block".into(),
+        engine: "fixed".into(),
+        reference: "float".into(),
+        pass: m.snr_db >= BLOCK_MIN_SNR_DB,
+        bound: format!("SNR ≥ {BLOCK_MIN_SNR_DB} dB"),
+        metrics: Metrics::Error(m),
+    }]
+}
+
+/// The LIF layer, fixed against float.
+fn verify_snn(net: &Network) -> Vec<Comparison> {
+    let reference = snn::float::run(net, false);
+    let test = snn::fixed::run(net, false);
+    let m = SpikeMetrics::compare(net.n, &reference.spikes, &test.spikes);
+    vec![Comparison {
+        subject: "lif layer".into(),
+        engine: "fixed".into(),
+        reference: "float".into(),
+        pass: snn_within_bounds(&m),
+        bound: format!(
+            "count corr ≥ {SNN_MIN_COUNT_CORRELATION}, total within {}%",
+            SNN_MAX_TOTAL_REL_DIFF * 100.0
+        ),
+        metrics: Metrics::Spikes(m),
+    }]
+}
+
+/// The spiking layer's tolerance bound against the float reference.
+pub fn snn_within_bounds(m: &SpikeMetrics) -> bool {
+    m.count_correlation >= SNN_MIN_COUNT_CORRELATION && m.total_rel_diff <= SNN_MAX_TOTAL_REL_DIFF
+}
+
+/// Prints the table, writes the JSON report and turns a failure into exit 1.
+fn finish(comparisons: Vec<Comparison>, report: Option<PathBuf>) -> Result<(), CliError> {
+    print!("{}", render(&comparisons));
+    if let Some(path) = report {
+        let json = serde_json::to_string_pretty(&comparisons).expect("report serializes");
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let mut out = Outputs::new(dir.unwrap_or(std::path::Path::new(".")));
+        let name = path.file_name().map_or("report.json".into(), |n| n.to_string_lossy().to_string());
+        out.stage(&name, json + "\n");
+        out.commit()?;
+    }
+    let failed: Vec<String> = comparisons
+        .iter()
+        .filter(|c| !c.pass)
+        .map(|c| format!("{} {} vs {} ({})", c.subject, c.engine, c.reference, c.bound))
+        .collect();
+    match failed.is_empty() {
+        true => Ok(()),
+        false => Err(CliError::Check(failed.join("; "))),
+    }
+}
+
+fn render(comparisons: &[Comparison]) -> String {
+    let rows: Vec<Vec<String>> = comparisons
+        .iter()
+        .map(|c| {
+            let figures = match &c.metrics {
+                Metrics::Error(m) => format!(
+                    "max abs err {:.3e}, rel RMS {:.3e}, SNR {:.2} dB",
+                    m.max_abs, m.rel_rms, m.snr_db
+                ),
+                Metrics::Spikes(m) => format!(
+                    "count corr {:.4}, spikes {} vs {} ({:.2}%), first divergent step {}",
+                    m.count_correlation,
+                    m.test_spikes,
+                    m.reference_spikes,
+                    m.total_rel_diff * 100.0,
+                    m.first_divergent_step.map_or("none".into(), |t| t.to_string())
+                ),
+            };
+            vec![
+                c.subject.clone(),
+                c.engine.clone(),
+                c.reference.clone(),
+                figures,
+                c.bound.clone(),
+                if c.pass { "pass" } else { "FAIL" }.into(),
+            ]
+        })
+        .collect();
+    table::render(
+        &["check", "engine", "vs", "figures", "bound", "result"],
+        &rows,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use golden::formats::Event;
+
+    fn default_scan() -> (Matrix, Matrix) {
+        let x = scan_workload(DEFAULT_SEED, 64, 16, DEFAULT_N);
+        (float::selective_scan(&x), fixed::selective_scan(&x))
+    }
+
+    #[test]
+    fn scan_bound_passes_the_fixed_engine_and_fails_a_biased_one() {
+        let (reference, test) = default_scan();
+        let m = ErrorMetrics::compare(reference.as_slice(), test.as_slice());
+        assert!(scan_within_bounds(&m), "{m:?}");
+        // A 2 % gain error breaks the 1 % relative-RMS bound.
+        let biased = test.map(|v| v * 1.02);
+        let m = ErrorMetrics::compare(reference.as_slice(), biased.as_slice());
+        assert!(!scan_within_bounds(&m), "{m:?}");
+    }
+
+    #[test]
+    fn a_planted_1e3_error_shows_in_the_metrics() {
+        let (reference, _) = default_scan();
+        let mut planted = reference.clone();
+        planted.as_mut_slice()[17] += 1e-3;
+        let m = ErrorMetrics::compare(reference.as_slice(), planted.as_slice());
+        assert_eq!(m.mismatches, 1);
+        assert!((m.max_abs - 1e-3).abs() < 1e-9, "{m:?}");
+        assert!(m.snr_db.is_finite());
+    }
+
+    #[test]
+    fn snn_bound_fails_when_spikes_go_missing() {
+        let ev = |t, neuron| Event { t, neuron };
+        let reference: Vec<Event> = (0..40).map(|i| ev(i, i % 4)).collect();
+        let m = SpikeMetrics::compare(4, &reference, &reference);
+        assert!(snn_within_bounds(&m));
+        // Drop every spike of neuron 3: 25 % fewer spikes.
+        let fewer: Vec<Event> = reference.iter().copied().filter(|e| e.neuron != 3).collect();
+        let m = SpikeMetrics::compare(4, &reference, &fewer);
+        assert!(!snn_within_bounds(&m), "{m:?}");
+    }
+}

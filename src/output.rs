@@ -1,0 +1,43 @@
+//! Output files are staged in memory and written only once the whole command
+//! has succeeded, each through a temporary file renamed into place, so a
+//! failed run leaves no partial output that looks complete.
+
+use crate::error::CliError;
+use std::path::{Path, PathBuf};
+
+/// Files to write into one output directory.
+pub struct Outputs {
+    dir: PathBuf,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Outputs {
+    pub fn new(dir: &Path) -> Self {
+        Outputs {
+            dir: dir.to_path_buf(),
+            files: Vec::new(),
+        }
+    }
+
+    /// Stages one file's contents under `name`.
+    pub fn stage(&mut self, name: &str, contents: impl Into<Vec<u8>>) {
+        self.files.push((name.to_string(), contents.into()));
+    }
+
+    /// Writes every staged file: first all temporaries, then the renames.
+    pub fn commit(self) -> Result<Vec<PathBuf>, CliError> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| CliError::Write(self.dir.clone(), e))?;
+        let mut temps = Vec::new();
+        for (name, bytes) in &self.files {
+            let tmp = self.dir.join(format!(".{name}.partial"));
+            std::fs::write(&tmp, bytes).map_err(|e| CliError::Write(tmp.clone(), e))?;
+            temps.push((tmp, self.dir.join(name)));
+        }
+        let mut written = Vec::new();
+        for (tmp, path) in temps {
+            std::fs::rename(&tmp, &path).map_err(|e| CliError::Write(path.clone(), e))?;
+            written.push(path);
+        }
+        Ok(written)
+    }
+}
