@@ -12,5 +12,5 @@ mod params;
 
 pub use error::InputError;
 pub use events::{read_events, write_events, Event, EventFile};
-pub use matrix::{read_matrix, write_matrix, NumberStyle};
+pub use matrix::{read_matrix, read_matrix_lines, write_matrix, NumberStyle};
 pub use params::TomlFile;
