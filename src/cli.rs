@@ -64,10 +64,10 @@ pub struct GenSnn {
     #[arg(long, default_value_t = golden::snn::workload::DEFAULT_STEPS)]
     pub len: u32,
     /// Input lines N_in.
-    #[arg(long, default_value_t = golden::snn::workload::DEFAULT_INPUTS)]
+    #[arg(long, default_value_t = golden::snn::workload::DEFAULT_N_IN)]
     pub inputs: usize,
     /// Neurons N.
-    #[arg(long, default_value_t = golden::snn::workload::DEFAULT_NEURONS)]
+    #[arg(long, default_value_t = golden::snn::workload::DEFAULT_N)]
     pub neurons: usize,
     /// Probability that an input spikes in a step.
     #[arg(long, default_value_t = golden::snn::workload::DEFAULT_ACTIVITY)]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 pub struct Outputs {
     dir: PathBuf,
     files: Vec<(String, Vec<u8>)>,
+    stale: Vec<String>,
 }
 
 impl Outputs {
@@ -16,6 +17,7 @@ impl Outputs {
         Outputs {
             dir: dir.to_path_buf(),
             files: Vec::new(),
+            stale: Vec::new(),
         }
     }
 
@@ -24,7 +26,14 @@ impl Outputs {
         self.files.push((name.to_string(), contents.into()));
     }
 
-    /// Writes every staged file: first all temporaries, then the renames.
+    /// Marks a file that an earlier run may have left in the directory and
+    /// that must not be there after this one (removed on commit).
+    pub fn remove_stale(&mut self, name: &str) {
+        self.stale.push(name.to_string());
+    }
+
+    /// Writes every staged file: first all temporaries, then the renames;
+    /// then removes the stale files.
     pub fn commit(self) -> Result<Vec<PathBuf>, CliError> {
         std::fs::create_dir_all(&self.dir).map_err(|e| CliError::Write(self.dir.clone(), e))?;
         let mut temps = Vec::new();
@@ -37,6 +46,12 @@ impl Outputs {
         for (tmp, path) in temps {
             std::fs::rename(&tmp, &path).map_err(|e| CliError::Write(path.clone(), e))?;
             written.push(path);
+        }
+        for name in &self.stale {
+            let path = self.dir.join(name);
+            if path.exists() {
+                std::fs::remove_file(&path).map_err(|e| CliError::Write(path.clone(), e))?;
+            }
         }
         Ok(written)
     }

@@ -61,6 +61,9 @@ fn gen_snn(args: GenSnn) -> Result<(), CliError> {
     for (name, contents) in net.files() {
         out.stage(&name, contents);
     }
+    if net.recurrent.is_none() {
+        out.remove_stale(golden::snn::network::RECURRENT_FILE);
+    }
     out.commit()?;
     println!(
         "wrote spiking layer {}→{} neurons, {} steps, {} input spikes (seed {}) to {}",

@@ -4,7 +4,7 @@ use crate::cli::{Engine, GoldenCommand};
 use crate::error::CliError;
 use crate::output::Outputs;
 use golden::formats::{events_csv, matrix_csv, NumberStyle};
-use golden::snn::Network;
+use golden::snn::{Network, NeuronState};
 use golden::ssm::{fixed, float, ScanInputs};
 use golden::Matrix;
 
@@ -33,22 +33,30 @@ pub fn run(cmd: GoldenCommand) -> Result<(), CliError> {
             trace,
         } => {
             let network = Network::load(&net)?;
-            let run = match engine {
-                Engine::Float => golden::snn::float::run(&network, trace),
-                Engine::Fixed => golden::snn::fixed::run(&network, trace),
-            };
             let mut files = Outputs::new(&out);
-            files.stage("spikes.csv", events_csv(&run.spikes));
-            if let Some(states) = &run.trace {
-                let (u, v) = trace_matrices(states);
-                files.stage("u.csv", matrix_csv(&u, NumberStyle::Float));
-                files.stage("v.csv", matrix_csv(&v, NumberStyle::Float));
-            }
+            let spikes = match engine {
+                Engine::Float => {
+                    let run = golden::snn::float::run(&network, trace);
+                    if let Some(states) = &run.trace {
+                        stage_trace(&mut files, states, |s| (s.u, s.v), NumberStyle::Float);
+                    }
+                    run.spikes
+                }
+                Engine::Fixed => {
+                    let run = golden::snn::fixed::run(&network, trace);
+                    if let Some(states) = &run.trace {
+                        let as_f64 = |s: &NeuronState| (f64::from(s.u), f64::from(s.v));
+                        stage_trace(&mut files, states, as_f64, NumberStyle::Integer);
+                    }
+                    run.spikes
+                }
+            };
+            files.stage("spikes.csv", events_csv(&spikes));
             files.commit()?;
             println!(
                 "wrote {} ({} spikes){}",
                 out.join("spikes.csv").display(),
-                run.spikes.len(),
+                spikes.len(),
                 if trace { " and u.csv, v.csv" } else { "" }
             );
             Ok(())
@@ -56,10 +64,17 @@ pub fn run(cmd: GoldenCommand) -> Result<(), CliError> {
     }
 }
 
-/// Per-step, per-neuron (u, v) states as two steps × N matrices.
-fn trace_matrices(states: &[Vec<(f64, f64)>]) -> (Matrix, Matrix) {
+/// Stages `u.csv` and `v.csv`: each neuron's state after every step, as
+/// steps × N matrices (fixed: integer LSBs; float: weight units).
+fn stage_trace<S>(
+    files: &mut Outputs,
+    states: &[Vec<S>],
+    uv: impl Fn(&S) -> (f64, f64),
+    style: NumberStyle,
+) {
     let n = states.first().map_or(0, Vec::len);
-    let u = Matrix::from_fn(states.len(), n, |t, j| states[t][j].0);
-    let v = Matrix::from_fn(states.len(), n, |t, j| states[t][j].1);
-    (u, v)
+    let u = Matrix::from_fn(states.len(), n, |t, j| uv(&states[t][j]).0);
+    let v = Matrix::from_fn(states.len(), n, |t, j| uv(&states[t][j]).1);
+    files.stage("u.csv", matrix_csv(&u, style));
+    files.stage("v.csv", matrix_csv(&v, style));
 }

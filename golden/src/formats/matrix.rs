@@ -19,6 +19,12 @@ pub enum NumberStyle {
 /// Reads a numeric CSV matrix. Every value must be a finite number and every
 /// row must have as many values as the first.
 pub fn read_matrix(path: &Path) -> Result<Matrix, InputError> {
+    read_matrix_lines(path).map(|(m, _)| m)
+}
+
+/// [`read_matrix`], also giving the 1-based file line of each row, so that
+/// checks made after reading (e.g. "an int8 weight") can name the line.
+pub fn read_matrix_lines(path: &Path) -> Result<(Matrix, Vec<usize>), InputError> {
     let file = File::open(path)
         .map_err(|e| InputError::file(path, format!("cannot open: {e}; expected a CSV matrix")))?;
     let mut reader = csv::ReaderBuilder::new()
@@ -29,7 +35,7 @@ pub fn read_matrix(path: &Path) -> Result<Matrix, InputError> {
         .from_reader(file);
     let mut cols = None;
     let mut data = Vec::new();
-    let mut rows = 0;
+    let mut lines = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| csv_error(path, &e))?;
         let line = record.position().map_or(0, |p| p.line() as usize);
@@ -50,29 +56,15 @@ pub fn read_matrix(path: &Path) -> Result<Matrix, InputError> {
         for (col, field) in record.iter().enumerate() {
             data.push(parse_finite(path, line, col, field)?);
         }
-        rows += 1;
+        lines.push(line);
     }
     match cols {
-        Some(cols) => Ok(Matrix::from_vec(rows, cols, data)),
+        Some(cols) => Ok((Matrix::from_vec(lines.len(), cols, data), lines)),
         None => Err(InputError::file(
             path,
             "expected at least one row of comma-separated numbers, found none",
         )),
     }
-}
-
-/// The 1-based line numbers of a CSV matrix's data rows (comment and blank
-/// lines skipped), so a check on row `r` of a matrix read by [`read_matrix`]
-/// can name line `data_lines(path)?[r]`.
-pub fn data_lines(path: &Path) -> Result<Vec<usize>, InputError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| InputError::file(path, format!("cannot read: {e}")))?;
-    Ok(text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
-        .map(|(i, _)| i + 1)
-        .collect())
 }
 
 fn parse_finite(path: &Path, line: usize, col: usize, field: &str) -> Result<f64, InputError> {
@@ -155,6 +147,16 @@ mod tests {
         assert_eq!((m.rows(), m.cols()), (2, 2));
         assert_eq!(m.row(0), &[1.0, -0.25]);
         assert_eq!(m.get(1, 1), 4.0);
+    }
+
+    #[test]
+    fn read_matrix_lines_gives_each_rows_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.csv");
+        fs::write(&path, "# c\n1,2\n\n# c\n3,4\n").unwrap();
+        let (m, lines) = read_matrix_lines(&path).unwrap();
+        assert_eq!(m.shape(), (2, 2));
+        assert_eq!(lines, vec![2, 5]);
     }
 
     #[test]

@@ -12,5 +12,5 @@ mod params;
 
 pub use error::InputError;
 pub use events::{events_csv, read_events, write_events, Event, EventFile};
-pub use matrix::{data_lines, matrix_csv, read_matrix, write_matrix, NumberStyle};
+pub use matrix::{matrix_csv, read_matrix, read_matrix_lines, write_matrix, NumberStyle};
 pub use params::TomlFile;

@@ -5,7 +5,7 @@
 //! Shapes: u, delta, z: L×D; A: D×N; B, C: L×N; D, delta_bias: D values (a
 //! column, as numpy writes a 1-D array, or a single row).
 
-use crate::formats::{matrix_csv, read_matrix, InputError, NumberStyle, TomlFile};
+use crate::formats::{matrix_csv, read_matrix, read_matrix_lines, InputError, NumberStyle, TomlFile};
 use crate::Matrix;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -51,16 +51,16 @@ impl ScanInputs {
         let u = read_matrix(&dir.join("u.csv"))?;
         let (l, d) = u.shape();
         let dims = format!("u.csv is {l}×{d} (L×D)");
-        let delta = read_shaped(&dir.join("delta.csv"), Some(l), Some(d), &dims)?;
-        let a = read_shaped(&dir.join("A.csv"), Some(d), None, &dims)?;
+        let (delta, _) = read_shaped(&dir.join("delta.csv"), Some(l), Some(d), &dims)?;
+        let (a, a_lines) = read_shaped(&dir.join("A.csv"), Some(d), None, &dims)?;
+        check_nonpositive(&dir.join("A.csv"), &a, &a_lines)?;
         let n = a.cols();
-        check_nonpositive(&dir.join("A.csv"), &a)?;
-        let b = read_shaped(&dir.join("B.csv"), Some(l), Some(n), &dims)?;
-        let c = read_shaped(&dir.join("C.csv"), Some(l), Some(n), &dims)?;
+        let (b, _) = read_shaped(&dir.join("B.csv"), Some(l), Some(n), &dims)?;
+        let (c, _) = read_shaped(&dir.join("C.csv"), Some(l), Some(n), &dims)?;
         let skip = read_vector(&dir.join("D.csv"), d, &dims)?;
         let z_path = dir.join("z.csv");
         let z = match z_path.exists() {
-            true => Some(read_shaped(&z_path, Some(l), Some(d), &dims)?),
+            true => Some(read_shaped(&z_path, Some(l), Some(d), &dims)?.0),
             false => None,
         };
         let bias_path = dir.join("delta_bias.csv");
@@ -115,14 +115,15 @@ impl ScanInputs {
     }
 }
 
-/// Reads a matrix whose row and/or column count is fixed by other files.
+/// Reads a matrix whose row and/or column count is fixed by other files;
+/// also returns the file line of each row.
 fn read_shaped(
     path: &Path,
     rows: Option<usize>,
     cols: Option<usize>,
     because: &str,
-) -> Result<Matrix, InputError> {
-    let m = read_matrix(path)?;
+) -> Result<(Matrix, Vec<usize>), InputError> {
+    let (m, lines) = read_matrix_lines(path)?;
     let show = |n: Option<usize>| n.map_or("any".to_string(), |n| n.to_string());
     if rows.is_some_and(|r| r != m.rows()) || cols.is_some_and(|c| c != m.cols()) {
         return Err(InputError::file(
@@ -136,7 +137,7 @@ fn read_shaped(
             ),
         ));
     }
-    Ok(m)
+    Ok((m, lines))
 }
 
 /// Reads a per-channel vector of `len` values, as a column or a single row.
@@ -155,8 +156,8 @@ fn read_vector(path: &Path, len: usize, because: &str) -> Result<Vec<f64>, Input
     Ok(m.as_slice().to_vec())
 }
 
-fn check_nonpositive(path: &Path, a: &Matrix) -> Result<(), InputError> {
-    let lines = crate::formats::data_lines(path)?;
+/// A with every entry ≤ 0, reported on the line of the first positive one.
+fn check_nonpositive(path: &Path, a: &Matrix, lines: &[usize]) -> Result<(), InputError> {
     for (r, &line) in lines.iter().enumerate().take(a.rows()) {
         if let Some(c) = a.row(r).iter().position(|&v| v > 0.0) {
             return Err(InputError::at(
