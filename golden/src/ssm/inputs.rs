@@ -108,7 +108,7 @@ impl ScanInputs {
 }
 
 /// Reads a matrix whose row and/or column count is fixed by other files.
-fn read_shaped(
+pub(crate) fn read_shaped(
     path: &Path,
     rows: Option<usize>,
     cols: Option<usize>,
@@ -132,7 +132,7 @@ fn read_shaped(
 }
 
 /// Reads a per-channel vector of `len` values, as a column or a single row.
-fn read_vector(path: &Path, len: usize, because: &str) -> Result<Vec<f64>, InputError> {
+pub(crate) fn read_vector(path: &Path, len: usize, because: &str) -> Result<Vec<f64>, InputError> {
     let m = read_matrix(path)?;
     if m.as_slice().len() != len || (m.rows() != 1 && m.cols() != 1) {
         return Err(InputError::file(
