@@ -30,8 +30,10 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum GenCommand {
     /// Selective-scan inputs: u, delta, A, B, C, D, z, delta_bias, scan.toml.
+    #[command(allow_negative_numbers = true)]
     Ssm(GenSsm),
     /// A spiking layer: weights.csv, neurons.toml, spikes_in.csv.
+    #[command(allow_negative_numbers = true)]
     Snn(GenSnn),
 }
 

@@ -7,7 +7,16 @@ use std::fs;
 use std::path::Path;
 
 fn gen_small(dir: &Path, recurrent: bool) {
-    let mut args = vec!["gen", "snn", "--out", s(dir), "--inputs", "20", "--neurons", "12"];
+    let mut args = vec![
+        "gen",
+        "snn",
+        "--out",
+        s(dir),
+        "--inputs",
+        "20",
+        "--neurons",
+        "12",
+    ];
     args.extend(["--len", "30", "--activity", "0.2", "--seed", "4"]);
     if recurrent {
         args.push("--recurrent");
@@ -22,10 +31,28 @@ fn gen_golden_verify_round_trip_with_trace() {
     gen_small(&net, true);
     let mut names = files_in(&net);
     names.sort();
-    assert_eq!(names, ["neurons.toml", "recurrent.csv", "spikes_in.csv", "weights.csv"]);
+    assert_eq!(
+        names,
+        [
+            "neurons.toml",
+            "recurrent.csv",
+            "spikes_in.csv",
+            "weights.csv"
+        ]
+    );
     for engine in ["float", "fixed"] {
         let out = tmp.path().join(engine);
-        ok(&["golden", "snn", "--net", s(&net), "--out", s(&out), "--engine", engine, "--trace"]);
+        ok(&[
+            "golden",
+            "snn",
+            "--net",
+            s(&net),
+            "--out",
+            s(&out),
+            "--engine",
+            engine,
+            "--trace",
+        ]);
         let spikes = read_events(&out.join("spikes.csv")).unwrap();
         assert!(spikes.events.iter().all(|e| e.neuron < 12 && e.t < 30));
         assert_eq!(read_matrix(&out.join("v.csv")).unwrap().shape(), (30, 12));
@@ -43,22 +70,37 @@ fn rejects(corrupt: impl FnOnce(&Path), expected: &[&str]) {
     gen_small(&net, false);
     corrupt(&net);
     let out = tmp.path().join("out");
-    bad_input(&["golden", "snn", "--net", s(&net), "--out", s(&out)], expected);
-    assert!(files_in(&out).is_empty(), "output written despite the error");
+    bad_input(
+        &["golden", "snn", "--net", s(&net), "--out", s(&out)],
+        expected,
+    );
+    assert!(
+        files_in(&out).is_empty(),
+        "output written despite the error"
+    );
 }
 
 fn replace_in(path: &Path, from: &str, to: &str) {
     let text = fs::read_to_string(path).unwrap();
     let mut lines: Vec<String> = text.lines().map(String::from).collect();
-    let i = lines.iter().position(|l| l.starts_with(from)).expect("line to replace");
+    let i = lines
+        .iter()
+        .position(|l| l.starts_with(from))
+        .expect("line to replace");
     lines[i] = to.to_string();
     fs::write(path, lines.join("\n") + "\n").unwrap();
 }
 
 #[test]
 fn out_of_range_parameters_are_rejected_on_their_line() {
-    rejects(|d| replace_in(&d.join("neurons.toml"), "du =", "du = 4096"), &["neurons.toml:", "du"]);
-    rejects(|d| replace_in(&d.join("neurons.toml"), "vth =", "vth = 131072"), &["neurons.toml:", "vth"]);
+    rejects(
+        |d| replace_in(&d.join("neurons.toml"), "du =", "du = 4096"),
+        &["neurons.toml:", "du"],
+    );
+    rejects(
+        |d| replace_in(&d.join("neurons.toml"), "vth =", "vth = 131072"),
+        &["neurons.toml:", "vth"],
+    );
     rejects(
         |d| replace_in(&d.join("neurons.toml"), "steps =", "steps = -3"),
         &["neurons.toml:", "steps"],
@@ -100,8 +142,14 @@ fn bad_events_are_rejected_with_their_line() {
 
 #[test]
 fn missing_files_and_shape_mismatch_are_rejected() {
-    rejects(|d| fs::remove_file(d.join("neurons.toml")).unwrap(), &["neurons.toml"]);
-    rejects(|d| fs::remove_file(d.join("weights.csv")).unwrap(), &["weights.csv"]);
+    rejects(
+        |d| fs::remove_file(d.join("neurons.toml")).unwrap(),
+        &["neurons.toml"],
+    );
+    rejects(
+        |d| fs::remove_file(d.join("weights.csv")).unwrap(),
+        &["weights.csv"],
+    );
     rejects(
         |d| fs::write(d.join("recurrent.csv"), "1,2\n3,4\n").unwrap(),
         &["recurrent.csv", "12"],
@@ -112,7 +160,13 @@ fn missing_files_and_shape_mismatch_are_rejected() {
 fn bad_gen_arguments_are_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
-    bad_input(&["gen", "snn", "--out", s(&out), "--activity", "1.5"], &["--activity"]);
-    bad_input(&["gen", "snn", "--out", s(&out), "--neurons", "0"], &["--neurons"]);
+    bad_input(
+        &["gen", "snn", "--out", s(&out), "--activity", "1.5"],
+        &["--activity"],
+    );
+    bad_input(
+        &["gen", "snn", "--out", s(&out), "--neurons", "0"],
+        &["--neurons"],
+    );
     assert!(files_in(&out).is_empty());
 }

@@ -7,7 +7,20 @@ use std::fs;
 use std::path::Path;
 
 fn gen_small(dir: &Path) {
-    ok(&["gen", "ssm", "--out", s(dir), "--len", "12", "--channels", "6", "--state", "4", "--seed", "3"]);
+    ok(&[
+        "gen",
+        "ssm",
+        "--out",
+        s(dir),
+        "--len",
+        "12",
+        "--channels",
+        "6",
+        "--state",
+        "4",
+        "--seed",
+        "3",
+    ]);
 }
 
 #[test]
@@ -19,18 +32,45 @@ fn gen_golden_verify_round_trip() {
     names.sort();
     assert_eq!(
         names,
-        ["A.csv", "B.csv", "C.csv", "D.csv", "delta.csv", "delta_bias.csv", "scan.toml", "u.csv", "z.csv"]
+        [
+            "A.csv",
+            "B.csv",
+            "C.csv",
+            "D.csv",
+            "delta.csv",
+            "delta_bias.csv",
+            "scan.toml",
+            "u.csv",
+            "z.csv"
+        ]
     );
     for engine in ["float", "fixed"] {
         let out = tmp.path().join(engine);
-        ok(&["golden", "ssm", "--inputs", s(&inputs), "--out", s(&out), "--engine", engine]);
+        ok(&[
+            "golden",
+            "ssm",
+            "--inputs",
+            s(&inputs),
+            "--out",
+            s(&out),
+            "--engine",
+            engine,
+        ]);
         let y = read_matrix(&out.join("y.csv")).unwrap();
         assert_eq!(y.shape(), (12, 6));
     }
     let report = tmp.path().join("report.json");
-    let table = ok(&["verify", "ssm", "--inputs", s(&inputs), "--report", s(&report)]);
+    let table = ok(&[
+        "verify",
+        "ssm",
+        "--inputs",
+        s(&inputs),
+        "--report",
+        s(&report),
+    ]);
     assert!(table.contains("scan") && table.contains("pass"), "{table}");
-    let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(json[0]["engine"], "fixed");
     assert!(json[0]["metrics"]["snr_db"].as_f64().unwrap() > 40.0);
 }
@@ -43,8 +83,14 @@ fn rejects(corrupt: impl FnOnce(&Path), expected: &[&str]) {
     gen_small(&inputs);
     corrupt(&inputs);
     let out = tmp.path().join("out");
-    bad_input(&["golden", "ssm", "--inputs", s(&inputs), "--out", s(&out)], expected);
-    assert!(files_in(&out).is_empty(), "output written despite the error");
+    bad_input(
+        &["golden", "ssm", "--inputs", s(&inputs), "--out", s(&out)],
+        expected,
+    );
+    assert!(
+        files_in(&out).is_empty(),
+        "output written despite the error"
+    );
 }
 
 fn edit(path: &Path, f: impl FnOnce(String) -> String) {
@@ -56,7 +102,9 @@ fn edit(path: &Path, f: impl FnOnce(String) -> String) {
 fn set_first_value(path: &Path, line: usize, value: &str) {
     edit(path, |t| {
         let mut lines: Vec<String> = t.lines().map(String::from).collect();
-        let rest = lines[line - 1].split_once(',').map_or(String::new(), |(_, r)| format!(",{r}"));
+        let rest = lines[line - 1]
+            .split_once(',')
+            .map_or(String::new(), |(_, r)| format!(",{r}"));
         lines[line - 1] = format!("{value}{rest}");
         lines.join("\n") + "\n"
     });
@@ -65,22 +113,39 @@ fn set_first_value(path: &Path, line: usize, value: &str) {
 #[test]
 fn ragged_row_is_rejected_with_file_and_line() {
     rejects(
-        |d| edit(&d.join("u.csv"), |t| t.replacen('\n', ",1.0\n", 3).replacen(",1.0\n", "\n", 2)),
+        |d| {
+            edit(&d.join("u.csv"), |t| {
+                t.replacen('\n', ",1.0\n", 3).replacen(",1.0\n", "\n", 2)
+            })
+        },
         &["u.csv:3:", "expected 6 values"],
     );
 }
 
 #[test]
 fn non_numbers_nan_and_inf_are_rejected() {
-    rejects(|d| set_first_value(&d.join("B.csv"), 5, "abc"), &["B.csv:5:", "expected a number, found 'abc'"]);
-    rejects(|d| set_first_value(&d.join("C.csv"), 2, "nan"), &["C.csv:2:", "finite"]);
-    rejects(|d| set_first_value(&d.join("u.csv"), 1, "-inf"), &["u.csv:1:", "finite"]);
+    rejects(
+        |d| set_first_value(&d.join("B.csv"), 5, "abc"),
+        &["B.csv:5:", "expected a number, found 'abc'"],
+    );
+    rejects(
+        |d| set_first_value(&d.join("C.csv"), 2, "nan"),
+        &["C.csv:2:", "finite"],
+    );
+    rejects(
+        |d| set_first_value(&d.join("u.csv"), 1, "-inf"),
+        &["u.csv:1:", "finite"],
+    );
 }
 
 #[test]
 fn shape_mismatch_between_files_is_rejected() {
     rejects(
-        |d| edit(&d.join("delta.csv"), |t| t.lines().skip(1).map(|l| format!("{l}\n")).collect()),
+        |d| {
+            edit(&d.join("delta.csv"), |t| {
+                t.lines().skip(1).map(|l| format!("{l}\n")).collect()
+            })
+        },
         &["delta.csv:", "expected 12×6 values", "found 11×6"],
     );
     rejects(
@@ -91,8 +156,14 @@ fn shape_mismatch_between_files_is_rejected() {
 
 #[test]
 fn missing_file_and_positive_a_are_rejected() {
-    rejects(|d| fs::remove_file(d.join("C.csv")).unwrap(), &["C.csv:", "cannot open"]);
-    rejects(|d| set_first_value(&d.join("A.csv"), 4, "0.5"), &["A.csv:4:", "expected A ≤ 0"]);
+    rejects(
+        |d| fs::remove_file(d.join("C.csv")).unwrap(),
+        &["C.csv:", "cannot open"],
+    );
+    rejects(
+        |d| set_first_value(&d.join("A.csv"), 4, "0.5"),
+        &["A.csv:4:", "expected A ≤ 0"],
+    );
 }
 
 #[test]
@@ -111,7 +182,13 @@ fn bad_scan_toml_is_rejected_on_its_line() {
 fn bad_sizes_are_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
-    bad_input(&["gen", "ssm", "--out", s(&out), "--len", "0"], &["--len", "from 1"]);
-    bad_input(&["gen", "ssm", "--out", s(&out), "--channels", "-4"], &["--channels"]);
+    bad_input(
+        &["gen", "ssm", "--out", s(&out), "--len", "0"],
+        &["--len", "from 1"],
+    );
+    bad_input(
+        &["gen", "ssm", "--out", s(&out), "--channels", "-4"],
+        &["--channels"],
+    );
     assert!(files_in(&out).is_empty());
 }

@@ -29,24 +29,56 @@ enum Check {
 type VectorFile = (String, String, Check);
 
 fn ssm_set(x: ScanInputs) -> Vec<VectorFile> {
-    let mut files: Vec<VectorFile> = x.files().into_iter().map(|(n, c)| (n, c, Check::Exact)).collect();
+    let mut files: Vec<VectorFile> = x
+        .files()
+        .into_iter()
+        .map(|(n, c)| (n, c, Check::Exact))
+        .collect();
     let csv = |m: &Matrix| matrix_csv(m, NumberStyle::Float);
-    files.push(("y_float.csv".into(), csv(&float::selective_scan(&x)), Check::Float));
-    files.push(("y_fixed.csv".into(), csv(&fixed::selective_scan(&x)), Check::Exact));
+    files.push((
+        "y_float.csv".into(),
+        csv(&float::selective_scan(&x)),
+        Check::Float,
+    ));
+    files.push((
+        "y_fixed.csv".into(),
+        csv(&fixed::selective_scan(&x)),
+        Check::Exact,
+    ));
     files
 }
 
 fn snn_set(net: snn::Network) -> Vec<VectorFile> {
-    let mut files: Vec<VectorFile> = net.files().into_iter().map(|(n, c)| (n, c, Check::Exact)).collect();
+    let mut files: Vec<VectorFile> = net
+        .files()
+        .into_iter()
+        .map(|(n, c)| (n, c, Check::Exact))
+        .collect();
     let float_run = snn::float::run(&net, false);
     let fixed_run = snn::fixed::run(&net, false);
-    files.push(("spikes_float.csv".into(), events_csv(&float_run.spikes), Check::Exact));
-    files.push(("spikes_fixed.csv".into(), events_csv(&fixed_run.spikes), Check::Exact));
+    files.push((
+        "spikes_float.csv".into(),
+        events_csv(&float_run.spikes),
+        Check::Exact,
+    ));
+    files.push((
+        "spikes_fixed.csv".into(),
+        events_csv(&fixed_run.spikes),
+        Check::Exact,
+    ));
     let state = Matrix::from_fn(net.n, 2, |j, k| {
         let s = fixed_run.final_state[j];
-        if k == 0 { s.u as f64 } else { s.v as f64 }
+        if k == 0 {
+            s.u as f64
+        } else {
+            s.v as f64
+        }
     });
-    files.push(("state_fixed.csv".into(), matrix_csv(&state, NumberStyle::Integer), Check::Exact));
+    files.push((
+        "state_fixed.csv".into(),
+        matrix_csv(&state, NumberStyle::Integer),
+        Check::Exact,
+    ));
     files
 }
 
@@ -83,7 +115,10 @@ fn sets() -> Vec<(&'static str, Vec<VectorFile>)> {
         ("ssm-plain", ssm_set(ssm_plain())),
         ("ssm-edge", ssm_set(ssm_edge())),
         ("snn-small", snn_set(generate(7, 16, 8, 20, 0.2, false))),
-        ("snn-recurrent", snn_set(generate(8, 12, 10, 30, 0.15, true))),
+        (
+            "snn-recurrent",
+            snn_set(generate(8, 12, 10, 30, 0.15, true)),
+        ),
     ]
 }
 
@@ -100,20 +135,35 @@ fn compare(name: &str, check: Check, committed: &str, regenerated: &str) -> Resu
                 .lines()
                 .zip(regenerated.lines())
                 .position(|(a, b)| a != b)
-                .map_or(committed.lines().count().min(regenerated.lines().count()), |i| i);
+                .map_or(
+                    committed.lines().count().min(regenerated.lines().count()),
+                    |i| i,
+                );
             Err(format!("{name}: differs from line {}", line + 1))
         }
         Check::Float => {
             let numbers = |t: &str| -> Vec<f64> {
                 t.lines()
-                    .flat_map(|l| l.split(',').map(|v| v.parse::<f64>().unwrap()).collect::<Vec<_>>())
+                    .flat_map(|l| {
+                        l.split(',')
+                            .map(|v| v.parse::<f64>().unwrap())
+                            .collect::<Vec<_>>()
+                    })
                     .collect()
             };
             let (a, b) = (numbers(committed), numbers(regenerated));
             if a.len() != b.len() {
-                return Err(format!("{name}: {} values committed, {} regenerated", a.len(), b.len()));
+                return Err(format!(
+                    "{name}: {} values committed, {} regenerated",
+                    a.len(),
+                    b.len()
+                ));
             }
-            match a.iter().zip(&b).position(|(x, y)| (x - y).abs() > FLOAT_TOLERANCE) {
+            match a
+                .iter()
+                .zip(&b)
+                .position(|(x, y)| (x - y).abs() > FLOAT_TOLERANCE)
+            {
                 None => Ok(()),
                 Some(i) => Err(format!("{name}: value {i} differs: {} vs {}", a[i], b[i])),
             }
@@ -143,7 +193,11 @@ fn committed_vectors_match_regenerated_ones() {
             }
         }
     }
-    assert!(failures.is_empty(), "golden vectors differ:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "golden vectors differ:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -152,10 +206,21 @@ fn comparison_catches_one_lsb_in_fixed_and_1e3_in_float() {
     let find = |n: &str| files.iter().find(|f| f.0 == n).unwrap().1.clone();
     // One LSB of y's Q16.16 format in the first value of y_fixed.
     let fixed_text = find("y_fixed.csv");
-    let first: f64 = fixed_text.split([',', '\n']).next().unwrap().parse().unwrap();
+    let first: f64 = fixed_text
+        .split([',', '\n'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let planted = fixed_text.replacen(
-        &matrix_csv(&Matrix::column(vec![first]), NumberStyle::Float).trim_end().to_string(),
-        matrix_csv(&Matrix::column(vec![first + 1.0 / 65536.0]), NumberStyle::Float).trim_end(),
+        &matrix_csv(&Matrix::column(vec![first]), NumberStyle::Float)
+            .trim_end()
+            .to_string(),
+        matrix_csv(
+            &Matrix::column(vec![first + 1.0 / 65536.0]),
+            NumberStyle::Float,
+        )
+        .trim_end(),
         1,
     );
     assert_ne!(planted, fixed_text);
@@ -173,7 +238,12 @@ fn comparison_catches_one_lsb_in_fixed_and_1e3_in_float() {
     assert!(compare("y_float.csv", Check::Float, &float_text, &planted).is_err());
     // One spike moved in the fixed spike train.
     let (_, snn_files) = sets().swap_remove(3);
-    let spikes = snn_files.iter().find(|f| f.0 == "spikes_fixed.csv").unwrap().1.clone();
+    let spikes = snn_files
+        .iter()
+        .find(|f| f.0 == "spikes_fixed.csv")
+        .unwrap()
+        .1
+        .clone();
     let mut lines: Vec<&str> = spikes.lines().collect();
     let moved = format!("{},{}", lines[1].split(',').next().unwrap(), 9999);
     lines[1] = &moved;

@@ -9,7 +9,7 @@ use crate::table;
 use golden::bounds::*;
 use golden::metrics::{ErrorMetrics, SpikeMetrics};
 use golden::snn::{self, Network};
-use golden::ssm::block::{self, MambaBlockConfig, MambaBlockWeights};
+use golden::ssm::block::{self, workload as block_workload, FixedMambaBlock, MambaBlockConfig};
 use golden::ssm::workload::{scan_workload, DEFAULT_D, DEFAULT_L, DEFAULT_N};
 use golden::ssm::{fixed, float, ScanInputs};
 use golden::Matrix;
@@ -61,7 +61,10 @@ pub fn run(cmd: VerifyCommand) -> Result<(), CliError> {
     match cmd {
         VerifyCommand::Ssm { inputs, report } => {
             let (title, x) = match &inputs {
-                Some(dir) => (format!("scan inputs {}", dir.display()), ScanInputs::load(dir)?),
+                Some(dir) => (
+                    format!("scan inputs {}", dir.display()),
+                    ScanInputs::load(dir)?,
+                ),
                 None => (
                     format!("built-in default workload (seed {DEFAULT_SEED})"),
                     scan_workload(DEFAULT_SEED, DEFAULT_L, DEFAULT_D, DEFAULT_N),
@@ -71,13 +74,13 @@ pub fn run(cmd: VerifyCommand) -> Result<(), CliError> {
             println!("spikescan verify ssm: {title}: scan L={l} D={d} N={n}");
             let mut comparisons = verify_scan(&x);
             if inputs.is_none() {
-                let cfg = MambaBlockConfig::default_workload();
+                let cfg = block_workload::default_config();
                 println!(
                     "  and Mamba block d_model={} expand={} N={} L={}",
                     cfg.d_model,
                     cfg.expand,
                     cfg.d_state,
-                    block::DEFAULT_L
+                    block_workload::DEFAULT_L
                 );
                 comparisons.extend(verify_block(&cfg));
             }
@@ -130,21 +133,35 @@ pub fn scan_within_bounds(m: &ErrorMetrics) -> bool {
     m.snr_db >= SCAN_MIN_SNR_DB && m.rel_rms <= SCAN_MAX_REL_RMS
 }
 
-/// The Mamba block, fixed against float, on its default workload.
+/// The Mamba block, fixed against float, on its default workload: the block
+/// output and, separately, the mixer output before the residual.
 fn verify_block(cfg: &MambaBlockConfig) -> Vec<Comparison> {
-    let weights = MambaBlockWeights::init(DEFAULT_SEED, cfg);
-    let x = block::default_input(DEFAULT_SEED, cfg);
-    let reference = block::float::forward(&weights, &x);
-    let test = block::fixed::forward(&weights, &x);
-    let m = ErrorMetrics::compare(reference.as_slice(), test.as_slice());
-    vec![Comparison {
-        subject: "block".into(),
+    let (weights, x) =
+        block_workload::block_workload(DEFAULT_SEED, *cfg, block_workload::DEFAULT_L);
+    let fixed = FixedMambaBlock::new(&weights);
+    let trace = fixed.trace(&FixedMambaBlock::quantize_input(&x));
+    let output = ErrorMetrics::compare(
+        block::float::forward(&weights, &x).as_slice(),
+        trace.output_real().as_slice(),
+    );
+    let mixer = ErrorMetrics::compare(
+        block::float::mixer(&weights, &x).as_slice(),
+        trace.mixer_real().as_slice(),
+    );
+    [
+        ("block", output, BLOCK_MIN_SNR_DB),
+        ("block mixer", mixer, BLOCK_MIXER_MIN_SNR_DB),
+    ]
+    .into_iter()
+    .map(|(subject, m, min_snr)| Comparison {
+        subject: subject.into(),
         engine: "fixed".into(),
         reference: "float".into(),
-        pass: m.snr_db >= BLOCK_MIN_SNR_DB,
-        bound: format!("SNR ≥ {BLOCK_MIN_SNR_DB} dB"),
+        pass: m.snr_db >= min_snr,
+        bound: format!("SNR ≥ {min_snr} dB"),
         metrics: Metrics::Error(m),
-    }]
+    })
+    .collect()
 }
 
 /// The LIF layer, fixed against float.
@@ -177,14 +194,21 @@ fn finish(comparisons: Vec<Comparison>, report: Option<PathBuf>) -> Result<(), C
         let json = serde_json::to_string_pretty(&comparisons).expect("report serializes");
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
         let mut out = Outputs::new(dir.unwrap_or(std::path::Path::new(".")));
-        let name = path.file_name().map_or("report.json".into(), |n| n.to_string_lossy().to_string());
+        let name = path
+            .file_name()
+            .map_or("report.json".into(), |n| n.to_string_lossy().to_string());
         out.stage(&name, json + "\n");
         out.commit()?;
     }
     let failed: Vec<String> = comparisons
         .iter()
         .filter(|c| !c.pass)
-        .map(|c| format!("{} {} vs {} ({})", c.subject, c.engine, c.reference, c.bound))
+        .map(|c| {
+            format!(
+                "{} {} vs {} ({})",
+                c.subject, c.engine, c.reference, c.bound
+            )
+        })
         .collect();
     match failed.is_empty() {
         true => Ok(()),
@@ -207,7 +231,8 @@ fn render(comparisons: &[Comparison]) -> String {
                     m.test_spikes,
                     m.reference_spikes,
                     m.total_rel_diff * 100.0,
-                    m.first_divergent_step.map_or("none".into(), |t| t.to_string())
+                    m.first_divergent_step
+                        .map_or("none".into(), |t| t.to_string())
                 ),
             };
             vec![
@@ -265,7 +290,11 @@ mod tests {
         let m = SpikeMetrics::compare(4, &reference, &reference);
         assert!(snn_within_bounds(&m));
         // Drop every spike of neuron 3: 25 % fewer spikes.
-        let fewer: Vec<Event> = reference.iter().copied().filter(|e| e.neuron != 3).collect();
+        let fewer: Vec<Event> = reference
+            .iter()
+            .copied()
+            .filter(|e| e.neuron != 3)
+            .collect();
         let m = SpikeMetrics::compare(4, &reference, &fewer);
         assert!(!snn_within_bounds(&m), "{m:?}");
     }

@@ -1,4 +1,6 @@
 //! Helpers shared by the CLI flow tests: run the built `spikescan` binary.
+// Each test binary compiles this module and uses only some of its helpers.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::{Command, Output};

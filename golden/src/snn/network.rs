@@ -12,7 +12,7 @@
 
 use super::params::NeuronParams;
 use crate::formats::{
-    read_events, read_matrix_lines, events_csv, matrix_csv, Event, InputError, NumberStyle,
+    events_csv, matrix_csv, read_events, read_matrix_lines, Event, InputError, NumberStyle,
 };
 use crate::matrix::Matrix;
 use std::path::Path;

@@ -5,7 +5,9 @@
 //! Shapes: u, delta, z: L×D; A: D×N; B, C: L×N; D, delta_bias: D values (a
 //! column, as numpy writes a 1-D array, or a single row).
 
-use crate::formats::{matrix_csv, read_matrix, read_matrix_lines, InputError, NumberStyle, TomlFile};
+use crate::formats::{
+    matrix_csv, read_matrix, read_matrix_lines, InputError, NumberStyle, TomlFile,
+};
 use crate::Matrix;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -117,7 +119,7 @@ impl ScanInputs {
 
 /// Reads a matrix whose row and/or column count is fixed by other files;
 /// also returns the file line of each row.
-fn read_shaped(
+pub(crate) fn read_shaped(
     path: &Path,
     rows: Option<usize>,
     cols: Option<usize>,
@@ -141,7 +143,7 @@ fn read_shaped(
 }
 
 /// Reads a per-channel vector of `len` values, as a column or a single row.
-fn read_vector(path: &Path, len: usize, because: &str) -> Result<Vec<f64>, InputError> {
+pub(crate) fn read_vector(path: &Path, len: usize, because: &str) -> Result<Vec<f64>, InputError> {
     let m = read_matrix(path)?;
     if m.as_slice().len() != len || (m.rows() != 1 && m.cols() != 1) {
         return Err(InputError::file(
