@@ -15,3 +15,25 @@ fn fixed_scan_meets_snr_and_rms_bounds_on_default_workload() {
     assert!(m.snr_db >= SCAN_MIN_SNR_DB, "SNR {} dB", m.snr_db);
     assert!(m.rel_rms <= SCAN_MAX_REL_RMS, "relative RMS {}", m.rel_rms);
 }
+
+#[test]
+fn exact_comparison_sees_a_one_lsb_change_of_any_input_word() {
+    use golden::ssm::fixed::{selective_scan_fixed, FixedScanInputs, ScanUnits};
+    let x = FixedScanInputs::quantize(&scan_workload(2, 32, 8, 4));
+    let units = ScanUnits::default();
+    let y = selective_scan_fixed(&x, &units);
+    assert_eq!(
+        y,
+        selective_scan_fixed(&x, &units),
+        "the reference is deterministic"
+    );
+    let plant = |f: &dyn Fn(&mut FixedScanInputs)| {
+        let mut planted = x.clone();
+        f(&mut planted);
+        selective_scan_fixed(&planted, &units)
+    };
+    assert_ne!(plant(&|p| p.u[40] += 1), y, "one LSB of u");
+    assert_ne!(plant(&|p| p.delta[3] += 1), y, "one LSB of delta");
+    assert_ne!(plant(&|p| p.b[9] -= 1), y, "one LSB of B");
+    assert_ne!(plant(&|p| p.a2[5] += 1), y, "one LSB of a2");
+}
