@@ -37,3 +37,14 @@ fn exact_comparison_sees_a_one_lsb_change_of_any_input_word() {
     assert_ne!(plant(&|p| p.b[9] -= 1), y, "one LSB of B");
     assert_ne!(plant(&|p| p.a2[5] += 1), y, "one LSB of a2");
 }
+
+#[test]
+fn saturating_inputs_are_counted_per_file() {
+    use golden::ssm::fixed::saturated_inputs;
+    let mut x = scan_workload(3, 8, 4, 2);
+    assert!(saturated_inputs(&x).is_empty());
+    x.u.set(0, 0, 40.0);
+    x.u.set(1, 2, -32.0); // exactly the lowest Q6.10 value: representable
+    x.a.set(3, 1, -50.0); // a2 = 72.1 > UQ6.10's 64
+    assert_eq!(saturated_inputs(&x), [("u.csv", 1), ("A.csv", 1)]);
+}

@@ -18,7 +18,15 @@ pub fn run(cmd: GoldenCommand) -> Result<(), CliError> {
             let x = ScanInputs::load(&inputs)?;
             let y = match engine {
                 Engine::Float => float::selective_scan(&x),
-                Engine::Fixed => fixed::selective_scan(&x),
+                Engine::Fixed => {
+                    for (file, count) in fixed::saturated_inputs(&x) {
+                        eprintln!(
+                            "note: {count} value(s) of {file} lie outside the fixed-point \
+                             input range and saturate (see golden/src/ssm/fixed/scan.rs)"
+                        );
+                    }
+                    fixed::selective_scan(&x)
+                }
             };
             let mut files = Outputs::new(&out);
             files.stage("y.csv", matrix_csv(&y, NumberStyle::Float));

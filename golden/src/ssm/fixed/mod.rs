@@ -6,4 +6,6 @@ pub mod qformat;
 pub mod scan;
 pub mod units;
 
-pub use scan::{selective_scan, selective_scan_fixed, FixedScanInputs, ScanUnits};
+pub use scan::{
+    saturated_inputs, selective_scan, selective_scan_fixed, FixedScanInputs, ScanUnits,
+};

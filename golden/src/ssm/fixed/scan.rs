@@ -100,6 +100,48 @@ impl FixedScanInputs {
     }
 }
 
+/// How many values of each real input fall outside its fixed-point format and
+/// therefore saturate when quantized: `(file name, count)` for each input
+/// with at least one. Saturation is the hardware's defined behaviour; this
+/// tells the user it happened.
+pub fn saturated_inputs(x: &ScanInputs) -> Vec<(&'static str, usize)> {
+    let outside = |values: &[f64], scale: f64, lo: f64, hi: f64| {
+        values
+            .iter()
+            .filter(|&&v| !(lo..=hi).contains(&(v * scale).round()))
+            .count()
+    };
+    let in_range = |values: &[f64]| {
+        let max = f64::from((1u32 << (IN_BITS - 1)) - 1);
+        outside(values, f64::from(1u32 << IN_FRAC), -max - 1.0, max)
+    };
+    let a2: Vec<f64> = x.a.as_slice().iter().map(|&a| -a * LOG2_E).collect();
+    let mut counts = vec![
+        ("u.csv", in_range(x.u.as_slice())),
+        ("delta.csv", in_range(x.delta.as_slice())),
+        (
+            "A.csv",
+            outside(
+                &a2,
+                f64::from(1u32 << IN_FRAC),
+                0.0,
+                f64::from((1u32 << IN_BITS) - 1),
+            ),
+        ),
+        ("B.csv", in_range(x.b.as_slice())),
+        ("C.csv", in_range(x.c.as_slice())),
+        ("D.csv", in_range(&x.d)),
+    ];
+    if let Some(z) = &x.z {
+        counts.push(("z.csv", in_range(z.as_slice())));
+    }
+    if let Some(bias) = &x.delta_bias {
+        counts.push(("delta_bias.csv", in_range(bias)));
+    }
+    counts.retain(|&(_, n)| n > 0);
+    counts
+}
+
 /// The scan's function units, built once and shared by every step.
 #[derive(Debug, Clone, Default)]
 pub struct ScanUnits {
