@@ -41,6 +41,8 @@ pub struct Clocked<B: Block> {
     clock: fn(&mut B) -> &mut Signal<In, Clock>,
     /// Rising edges applied so far.
     pub edges: u64,
+    /// `update_all` passes so far (the cost of the simulation).
+    pub passes: u64,
 }
 
 impl<B: Block> Clocked<B> {
@@ -55,6 +57,7 @@ impl<B: Block> Clocked<B> {
             uut,
             clock,
             edges: 0,
+            passes: 0,
         };
         me.settle().map_err(|e| e.to_string())?;
         Ok(me)
@@ -63,6 +66,7 @@ impl<B: Block> Clocked<B> {
     /// Propagate combinational changes until nothing changes.
     pub fn settle(&mut self) -> Result<(), NotConverged> {
         for _ in 0..MAX_ITERS {
+            self.passes += 1;
             self.uut.update_all();
             if !self.uut.has_changed() {
                 return Ok(());

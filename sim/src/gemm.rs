@@ -319,7 +319,7 @@ impl Job<'_> {
 }
 
 /// Plain integer matmul, the reference the core must match bit for bit:
-/// C[i][j] = Σ_k A[i][k]·B[k][j] in int32 with two's-complement wrap.
+/// `C[i][j] = Σ_k A[i][k]·B[k][j]` in int32 with two's-complement wrap.
 pub fn gemm_reference(a: &[i8], b: &[i8], m: usize, k: usize, n: usize) -> Vec<i32> {
     assert_eq!(a.len(), m * k, "A is not M×K");
     assert_eq!(b.len(), k * n, "B is not K×N");

@@ -243,6 +243,15 @@ fn utilization_for_m_at_least_4r() {
         }
     }
     eprintln!("simulation speed (8x8, best of the runs above): {best_speed:.0} cycles/s");
+    // DESIGN.md's reference point, from the closed form (which the tests above
+    // hold the simulation to): 256×256×64 on 16×16.
+    let g = GemmConfig::new(16, 16);
+    let macs = GemmConfig::useful_macs(256, 256, 64);
+    eprintln!(
+        "16x16, M=256 K=256 N=64 (closed form): double-buffered {:.1}%, without overlap {:.1}%",
+        100.0 * g.predicted_utilization(256, 256, 64),
+        100.0 * g.utilization(macs, g.unbuffered_cycles(256, 256, 64))
+    );
 }
 
 #[test]
