@@ -104,7 +104,7 @@ impl<const R: usize, const C: usize> Logic for Accumulator<R, C> {
         self.last_k.next = ((self.k0.q.val() + self.rows.val()) >= self.dim_k.val());
         self.last_n.next = ((self.n0.q.val() + self.cols.val()) >= self.dim_n.val());
         // Stage 0: the row arrives; read what the earlier reduction tiles left.
-        self.c_rd_en.next = (self.row_valid.val() & self.k0.q.val().any());
+        self.c_rd_en.next = (self.row_valid.val() & (self.k0.q.val().any()));
         self.c_rd_m.next = self.m.q.val();
         self.c_rd_n0.next = self.n0.q.val();
         self.st_valid.d.next = self.row_valid.val();
@@ -112,8 +112,8 @@ impl<const R: usize, const C: usize> Logic for Accumulator<R, C> {
             for j in 0..C {
                 self.st_row[j].d.next = self.row_in[j].val();
             }
-            self.st_first.d.next = !self.k0.q.val().any();
-            self.st_last.d.next = (self.last_m.val() & self.last_k.val() & self.last_n.val());
+            self.st_first.d.next = !(self.k0.q.val().any());
+            self.st_last.d.next = ((self.last_m.val() & self.last_k.val()) & self.last_n.val());
             self.st_m.d.next = self.m.q.val();
             self.st_n0.d.next = self.n0.q.val();
             self.m.d.next = (self.m.q.val() + 1);

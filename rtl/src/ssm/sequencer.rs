@@ -204,9 +204,9 @@ impl<const R: usize, const C: usize> Logic for Sequencer<R, C> {
         // What this slot issues.
         self.advance.next = (self.run.q.val() & !self.stall.val());
         self.a_issue.next =
-            (self.advance.val() & self.act_on.q.val() & (self.slot.q.val() < self.m_q.q.val()));
+            ((self.advance.val() & self.act_on.q.val()) & (self.slot.q.val() < self.m_q.q.val()));
         self.w_issue.next =
-            (self.advance.val() & self.w_on.q.val() & (self.slot.q.val() >= self.wstart.val()));
+            ((self.advance.val() & self.w_on.q.val()) & (self.slot.q.val() >= self.wstart.val()));
         self.w_first.next = (self.slot.q.val() == self.wstart.val());
         self.w_last.next = (((self.w_k0.q.val() + self.rows.val()) >= self.k_q.q.val())
             & ((self.w_n0.q.val() + self.cols.val()) >= self.n_q.q.val()));
@@ -257,7 +257,7 @@ impl<const R: usize, const C: usize> Logic for Sequencer<R, C> {
         }
         self.ev_stall.next = (self.run.q.val() & self.stall.val());
         self.ev_bubble.next =
-            (self.advance.val() & self.act_on.q.val() & (self.slot.q.val() >= self.m_q.q.val()));
+            ((self.advance.val() & self.act_on.q.val()) & (self.slot.q.val() >= self.m_q.q.val()));
         // Advance the slot; at the end of a period the loaded fold starts
         // streaming and the next one starts loading.
         if self.advance.val() {
