@@ -4,13 +4,15 @@
 #   make lint     rustfmt check and clippy with warnings as errors
 #   make vectors  rewrite golden/vectors/ from their seeds (review the diff!)
 #   make deps     install the toolchain pieces that are missing
+#   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
+#   make bench    performance figures of the simulated accelerator (utilization, cycles vs L, sim speed)
 
 SHELL := /bin/bash
 CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps build clean
+.PHONY: run test lint vectors deps build clean scan-default bench
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -40,6 +42,9 @@ lint: deps
 
 vectors: deps
 	SPIKESCAN_BLESS=1 $(CARGO) test -p golden --test golden_vectors --locked
+
+scan-default: deps
+	$(CARGO) test --release --locked -p sim --test scan default_workload -- --ignored --nocapture
 
 clean:
 	rm -rf $(BUILD)
