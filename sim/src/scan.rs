@@ -256,14 +256,20 @@ fn run<const R: usize, const C: usize>(
         let acc_rd: Vec<Option<i64>> = (0..R)
             .map(|r| {
                 u.acc_rd_en[r].val().then(|| {
-                    let (t, dd) = (u.acc_rd_t[r].val().index(), u.acc_rd_d0[r].val().index() + r);
+                    let (t, dd) = (
+                        u.acc_rd_t[r].val().index(),
+                        u.acc_rd_d0[r].val().index() + r,
+                    );
                     Buffers::at(&buf.acc, d, l, t, dd)
                 })
             })
             .collect();
         for r in 0..R {
             if u.acc_wr_en[r].val() {
-                let (t, dd) = (u.acc_wr_t[r].val().index(), u.acc_wr_d0[r].val().index() + r);
+                let (t, dd) = (
+                    u.acc_wr_t[r].val().index(),
+                    u.acc_wr_d0[r].val().index() + r,
+                );
                 if t < l && dd < d {
                     buf.acc[t * d + dd] = u.acc_wr_data[r].val().to_u64() as i64;
                 }

@@ -22,7 +22,11 @@ fn run_and_check(x: &FixedScanInputs, array: (usize, usize)) -> ScanRun {
     }
     let cfg = ScanArray::new(array.0, array.1);
     assert_eq!(run.cycles, cfg.cycles(x.l, x.d, x.n), "closed-form cycles");
-    assert_eq!(run.busy_pe_cycles, (x.l * x.d * x.n) as u64, "busy PE-cycles");
+    assert_eq!(
+        run.busy_pe_cycles,
+        (x.l * x.d * x.n) as u64,
+        "busy PE-cycles"
+    );
     assert_eq!(run.stall_cycles, 0);
     run
 }
@@ -32,7 +36,9 @@ fn workload(seed: u64, l: usize, d: usize, n: usize) -> FixedScanInputs {
 }
 
 fn vectors(name: &str) -> FixedScanInputs {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../golden/vectors").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../golden/vectors")
+        .join(name);
     FixedScanInputs::quantize(&ScanInputs::load(&dir).unwrap())
 }
 
@@ -46,13 +52,20 @@ fn bit_exact_on_the_committed_vector_sets() {
     }
 }
 
-
 /// Fixed-point words drawn over the whole of each format: saturating u, B,
 /// C, z, D; Δ from softplus underflow (x ≪ 0) to saturation (x ≥ 4); a2 up
 /// to 64 (dA = 0); the state hits its 32-bit limits.
-fn full_range(seed: u64, l: usize, d: usize, n: usize, softplus: bool, gate: bool) -> FixedScanInputs {
+fn full_range(
+    seed: u64,
+    l: usize,
+    d: usize,
+    n: usize,
+    softplus: bool,
+    gate: bool,
+) -> FixedScanInputs {
     let mut rng = golden::rng::seeded(seed);
-    let mut words = |len: usize| -> Vec<i64> { (0..len).map(|_| i64::from(rng.gen::<i16>())).collect() };
+    let mut words =
+        |len: usize| -> Vec<i64> { (0..len).map(|_| i64::from(rng.gen::<i16>())).collect() };
     let u = words(l * d);
     let delta = words(l * d);
     let b = words(l * n);
@@ -61,13 +74,33 @@ fn full_range(seed: u64, l: usize, d: usize, n: usize, softplus: bool, gate: boo
     let delta_bias = words(d);
     let z = gate.then(|| words(l * d));
     let a2 = (0..d * n).map(|_| i64::from(rng.gen::<u16>())).collect();
-    FixedScanInputs { l, d, n, u, delta, a2, b, c, skip, z, delta_bias, delta_softplus: softplus }
+    FixedScanInputs {
+        l,
+        d,
+        n,
+        u,
+        delta,
+        a2,
+        b,
+        c,
+        skip,
+        z,
+        delta_bias,
+        delta_softplus: softplus,
+    }
 }
 
 #[test]
 fn bit_exact_on_full_range_words_and_shapes_around_the_tile() {
     // L = 1; D below, at, past a multiple of R; N < C, = C, > C.
-    let shapes = [(1, 4, 4), (1, 5, 7), (9, 3, 2), (6, 4, 4), (7, 9, 5), (5, 1, 1)];
+    let shapes = [
+        (1, 4, 4),
+        (1, 5, 7),
+        (9, 3, 2),
+        (6, 4, 4),
+        (7, 9, 5),
+        (5, 1, 1),
+    ];
     for (i, &(l, d, n)) in shapes.iter().enumerate() {
         for (softplus, gate) in [(true, true), (false, false), (true, false)] {
             let x = full_range(100 + i as u64, l, d, n, softplus, gate);

@@ -30,7 +30,11 @@ fn pair(lo: i64, hi: i64) -> Bits<36> {
     ((lo as u64) | ((hi as u64) << 18)).into()
 }
 
-fn pairs<const N: usize>(table: &[i64], words: usize, past_end: i64) -> BTreeMap<Bits<N>, Bits<36>> {
+fn pairs<const N: usize>(
+    table: &[i64],
+    words: usize,
+    past_end: i64,
+) -> BTreeMap<Bits<N>, Bits<36>> {
     let at = |k: usize| table.get(k).copied().unwrap_or(past_end);
     (0..words)
         .map(|k| ((k as u64).into(), pair(at(k), at(k + 1))))
