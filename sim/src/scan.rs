@@ -316,9 +316,6 @@ fn run<const R: usize, const C: usize>(
             }
         }
     }
-    if let Some(probe) = vcd {
-        drop(probe);
-    }
     let sim_seconds = started.elapsed().as_secs_f64();
     let u = &bench.uut;
     let cycles = u.cycles.val().to_u64();
