@@ -46,5 +46,8 @@ vectors: deps
 scan-default: deps
 	$(CARGO) test --release --locked -p sim --test scan default_workload -- --ignored --nocapture
 
+bench: deps
+	$(CARGO) bench --locked -p sim --bench figures
+
 clean:
 	rm -rf $(BUILD)

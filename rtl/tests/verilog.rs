@@ -53,6 +53,9 @@ fn scan_core_emits_verilog_with_its_roms_and_wide_multipliers() {
     let (lo, hi) = (table.table()[0] as u64, table.table()[1] as u64);
     assert_eq!(lo, 1 << 17);
     let word0 = (hi << 18) | lo;
-    assert!(v.contains(&format!("mem[8'h0] = 36'h{word0:x}")), "exp2neg word 0");
+    assert!(
+        v.contains(&format!("mem[8'h0] = 36'h{word0:x}")),
+        "exp2neg word 0"
+    );
     eprintln!("ScanCore<4, 4>: {} lines of Verilog", v.lines().count());
 }
