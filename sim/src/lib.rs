@@ -14,6 +14,7 @@
 pub mod clock;
 pub mod gemm;
 pub mod scan;
+pub mod scan_host;
 
 pub use gemm::{
     compare_exact, gemm_reference, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun,

@@ -226,3 +226,24 @@ fn default_workload_on_the_default_array() {
         run.sim_speed()
     );
 }
+
+#[test]
+fn the_host_interface_loads_runs_and_streams_y_back_bit_exactly() {
+    use sim::scan_host::run_scan_hosted;
+    let sets = [
+        (vectors("ssm-small"), (4, 4)),
+        (vectors("ssm-plain"), (3, 2)),
+        (full_range(31, 5, 7, 5, true, true), (4, 4)),
+        (full_range(32, 1, 3, 3, false, false), (3, 2)),
+    ];
+    for (x, array) in sets {
+        let direct = run_and_check(&x, array);
+        let hosted = run_scan_hosted(&x, array, 0.6, 9).unwrap();
+        compare_scan(&hosted.y, &reference(&x), x.d).unwrap();
+        assert_eq!(
+            hosted.cycles, direct.cycles,
+            "the buffers never stall the core"
+        );
+        assert_eq!(hosted.busy_pe_cycles, direct.busy_pe_cycles);
+    }
+}

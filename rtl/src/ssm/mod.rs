@@ -23,6 +23,7 @@ pub mod scan_mesh;
 pub mod scan_pe;
 pub mod scan_row_end;
 pub mod scan_row_head;
+pub mod scan_system;
 pub mod scan_tables;
 pub mod sequencer;
 pub mod skew;
