@@ -13,6 +13,7 @@
 
 pub mod clock;
 pub mod gemm;
+pub mod gemm_host;
 pub mod scan;
 pub mod scan_host;
 

@@ -16,6 +16,7 @@ pub mod accum;
 pub mod config;
 pub mod core;
 pub mod counters;
+pub mod gemm_system;
 pub mod mesh;
 pub mod pe;
 pub mod scan_core;
