@@ -5,6 +5,7 @@
 #   make vectors  rewrite golden/vectors/ from their seeds (review the diff!)
 #   make deps     install the toolchain pieces that are missing
 #   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
+#   make synth-scan  Yosys synth_ecp5 of the default scan core (needs yosys), cell counts
 #   make bench    performance figures of the simulated accelerator (utilization, cycles vs L, sim speed)
 
 SHELL := /bin/bash
@@ -12,7 +13,7 @@ CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps build clean scan-default bench
+.PHONY: run test lint vectors deps build clean scan-default bench synth-scan
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -48,6 +49,12 @@ scan-default: deps
 
 bench: deps
 	$(CARGO) bench --locked -p sim --bench figures
+
+synth-scan: deps
+	@mkdir -p $(BUILD)/synth
+	$(CARGO) run --release --locked -p rtl --example emit_verilog -- scan $(BUILD)/synth/scan4x4.v
+	yosys -q -p "read_verilog $(BUILD)/synth/scan4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scan4x4-stat.txt stat"
+	@grep -E "LUT4|CCU2C|TRELLIS_FF|MULT18X18D|DP16KD" $(BUILD)/synth/scan4x4-stat.txt
 
 clean:
 	rm -rf $(BUILD)

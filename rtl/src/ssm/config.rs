@@ -29,8 +29,7 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// The default scan-mode array: 4×4 ([`super::ScanCore`]`<4, 4>`), one
 /// recurrence step per PE per cycle.
 ///
-/// Budget on the LFE5U-85F (83,640 LUT4, 156 MULT18X18D, 208 DP16KD), an
-/// estimate not yet confirmed by synthesis. A scan PE multiplies five times
+/// Budget on the LFE5U-85F (83,640 LUT4, 156 MULT18X18D, 208 DP16KD). A scan PE multiplies five times
 /// per step: Δ·a2 (18×16 unsigned: 1 MULT18X18D), Δu·B (28×16: 2), dA·h
 /// (18×32: 2), C·h (16×32: 2) and the exp2neg lerp (18×10, built from LUTs,
 /// ~150 LUT4) — 7 DSPs per PE. Each row adds a head (Δ·u 18×16: 1, D·u
@@ -41,10 +40,17 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// 4×4 keeps the one-step-per-cycle pipeline. Block RAM: an exp2neg ROM per
 /// PE (256×36, one DP16KD), softplus (769×36, 2) and SiLU (1025×36, 3) per
 /// row: 16 + 4·5 = 36 DP16KD, leaving ~170 for operand buffers and the y
-/// accumulator. Registers: ~330 flip-flops per PE (two a2, the 32-bit state,
-/// the token with its 64-bit tag, a 64-bit partial sum, stage-1 registers).
-/// Default workload L=256, D=128, N=16: 128 folds of 256 tokens, ≈ 99.8 %
+/// accumulator. Registers: two a2, the 32-bit state, the token with its
+/// 64-bit tag, a 64-bit partial sum and the stage-1 registers per PE.
+/// Default workload L=256, D=128, N=16: 128 folds of 256 tokens, 99.95 %
 /// PE utilization ([`ScanArray::cycles`]).
+///
+/// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`; no
+/// place-and-route yet): 22,030 LUT4 + 8,108 CCU2C + 7,426 TRELLIS_FF,
+/// 153 MULT18X18D, 40 DP16KD. Yosys put the small lerp products into DSPs
+/// too, so the multipliers are at 153 of 156: the estimate above was 16 low,
+/// and 4×4 is the largest array at one step per cycle. Logic is ~46 % of the
+/// LUT4s (a CCU2C counted as two).
 pub const DEFAULT_SCAN_ARRAY: ScanArray = ScanArray { rows: 4, cols: 4 };
 
 /// The shape of the scan-mode array and the closed form of its schedule

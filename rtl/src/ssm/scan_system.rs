@@ -25,6 +25,13 @@
 //! three-state machine (address, RAM latency, hold): one word per three
 //! cycles at most; result readout is not on the critical path of a scan.
 //!
+//! **Block RAM.** Every bank has the same 2^A words here. For the default
+//! workload on 4×4 (A = 13: L·DT = 8192 words per row bank) that would be
+//! ~330 DP16KD if all buffers were built at full size, more than the 208 of
+//! the LFE5U-85F; a synthesized system must size each buffer to its use
+//! (a2: D·NT words, channel: DT words, the 64-bit y accumulator only when
+//! N > C) — ~200 DP16KD — or stream L in chunks. Not yet synthesized.
+//!
 //! The tile index ⌊d0/R⌋ of a tile-aligned d0 is formed as
 //! `(d0 · ⌈2^16/R⌉) >> 16`, exact for d0 < 2^15 (the error term
 //! ⌊d0/R⌋·(R·⌈2^16/R⌉ − 2^16) stays below 2^16); likewise ⌊n0/C⌋.
