@@ -26,11 +26,14 @@
 //! cycles at most; result readout is not on the critical path of a scan.
 //!
 //! **Block RAM.** Every bank has the same 2^A words here. For the default
-//! workload on 4×4 (A = 13: L·DT = 8192 words per row bank) that would be
-//! ~330 DP16KD if all buffers were built at full size, more than the 208 of
-//! the LFE5U-85F; a synthesized system must size each buffer to its use
-//! (a2: D·NT words, channel: DT words, the 64-bit y accumulator only when
-//! N > C) — ~200 DP16KD — or stream L in chunks. Not yet synthesized.
+//! workload on 4×4 (A = 13: L·DT = 8192 words per row bank) the buffers
+//! alone, each sized to its use in 1024×18 DP16KD tiles, take ~230 (row 96,
+//! column 64, y 64, a2 and channel 8), more than the 208 of the LFE5U-85F
+//! before the core's 40. Because a fold keeps its state in the PEs for the
+//! whole sequence, L cannot simply be streamed in chunks: the default
+//! workload on the 85F needs either the y output streamed out as it is
+//! written or the state saved between L-chunks (a fold order with t outside
+//! the folds). The host interface is simulated, not yet synthesized.
 //!
 //! The tile index ⌊d0/R⌋ of a tile-aligned d0 is formed as
 //! `(d0 · ⌈2^16/R⌉) >> 16`, exact for d0 < 2^15 (the error term
