@@ -6,6 +6,7 @@
 #   make deps     install the toolchain pieces that are missing
 #   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
 #   make synth-scan  Yosys synth_ecp5 of the default scan core (needs yosys), cell counts
+#   make cosim    emitted Verilog under Icarus (needs iverilog): multipliers, scan system on 3 vector sets, GEMM core
 #   make bench    performance figures of the simulated accelerator (utilization, cycles vs L, sim speed)
 
 SHELL := /bin/bash
@@ -13,7 +14,7 @@ CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps build clean scan-default bench synth-scan
+.PHONY: run test lint vectors deps build clean scan-default bench synth-scan cosim
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -55,6 +56,11 @@ synth-scan: deps
 	$(CARGO) run --release --locked -p rtl --example emit_verilog -- scan $(BUILD)/synth/scan4x4.v
 	yosys -q -p "read_verilog $(BUILD)/synth/scan4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scan4x4-stat.txt stat"
 	@grep -E "LUT4|CCU2C|TRELLIS_FF|MULT18X18D|DP16KD" $(BUILD)/synth/scan4x4-stat.txt
+
+cosim: deps
+	$(CARGO) run --release --locked -p sim --example smul_icarus
+	for set in ssm-small ssm-plain ssm-edge; do $(CARGO) run --release --locked -p sim --example scan_icarus -- $$set || exit 1; done
+	$(CARGO) run --release --locked -p sim --example gemm_icarus
 
 clean:
 	rm -rf $(BUILD)

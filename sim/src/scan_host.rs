@@ -22,10 +22,11 @@ pub const HOST_BANK_ADDR_BITS: usize = 13;
 pub const SUPPORTED_HOST_ARRAYS: &[(usize, usize)] = &[(4, 4), (3, 2)];
 
 /// One write-stream beat: (buffer id, bank, address, data).
-type Beat = (u64, u64, u64, u64);
+pub type Beat = (u64, u64, u64, u64);
 
-/// The write stream that loads `x` into the buffers (zero-padded tiles).
-fn load_beats(x: &FixedScanInputs, r: usize, c: usize) -> Vec<Beat> {
+/// The write stream that loads `x` into the buffers of an R×C system
+/// (zero-padded tiles): (buffer id, bank, address, data) beats.
+pub fn load_beats(x: &FixedScanInputs, r: usize, c: usize) -> Vec<Beat> {
     let (l, d, n) = (x.l, x.d, x.n);
     let (dt, nt) = (d.div_ceil(r), n.div_ceil(c));
     let w16 = |v: i64| (v as u64) & 0xFFFF;

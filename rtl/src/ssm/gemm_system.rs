@@ -20,6 +20,7 @@
 //! same exact reciprocal multiply.
 
 use super::core::GemmCore;
+use super::tile_addr::TileAddr;
 use rust_hdl::prelude::*;
 
 /// GemmCore + RAM buffers + valid/ready streams. `AB`: address bits per bank.
@@ -52,6 +53,11 @@ pub struct GemmSystem<const R: usize, const C: usize, const AB: usize> {
     pub a_ram: Vec<RAM<Bits<8>, AB>>,
     pub b_ram: Vec<RAM<Bits<8>, AB>>,
     pub c_ram: Vec<RAM<Bits<32>, AB>>,
+    pub a_at: TileAddr,
+    pub b_at: TileAddr,
+    pub c_rd_at: TileAddr,
+    pub c_wr_at: TileAddr,
+    pub out_at: TileAddr,
     recip_r: Constant<Bits<16>>,
     recip_c: Constant<Bits<16>>,
     cols: Constant<Bits<16>>,
@@ -62,17 +68,12 @@ pub struct GemmSystem<const R: usize, const C: usize, const AB: usize> {
     n_q: DFF<Bits<16>>,
     rd_state: DFF<Bits<2>>,
     rd_m: DFF<Bits<16>>,
-    rd_j: DFF<Bits<16>>,
+    rd_n0: DFF<Bits<16>>,
     rd_c: DFF<Bits<16>>,
     rd_n: DFF<Bits<16>>,
     rd_word: DFF<Bits<32>>,
     rd_last: DFF<Bit>,
     idle: Signal<Local, Bit>,
-    a_addr: Signal<Local, Bits<16>>,
-    b_addr: Signal<Local, Bits<16>>,
-    c_rd_addr: Signal<Local, Bits<16>>,
-    c_wr_addr: Signal<Local, Bits<16>>,
-    out_addr: Signal<Local, Bits<16>>,
     rd_next_n: Signal<Local, Bits<16>>,
 }
 
@@ -108,6 +109,11 @@ impl<const R: usize, const C: usize, const AB: usize> Default for GemmSystem<R, 
             a_ram: (0..R).map(|_| RAM::default()).collect(),
             b_ram: (0..C).map(|_| RAM::default()).collect(),
             c_ram: (0..C).map(|_| RAM::default()).collect(),
+            a_at: Default::default(),
+            b_at: Default::default(),
+            c_rd_at: Default::default(),
+            c_wr_at: Default::default(),
+            out_at: Default::default(),
             recip_r: recip(R),
             recip_c: recip(C),
             cols: Constant::new((C as u64).into()),
@@ -120,17 +126,12 @@ impl<const R: usize, const C: usize, const AB: usize> Default for GemmSystem<R, 
             n_q: Default::default(),
             rd_state: Default::default(),
             rd_m: Default::default(),
-            rd_j: Default::default(),
+            rd_n0: Default::default(),
             rd_c: Default::default(),
             rd_n: Default::default(),
             rd_word: Default::default(),
             rd_last: Default::default(),
             idle: Default::default(),
-            a_addr: Default::default(),
-            b_addr: Default::default(),
-            c_rd_addr: Default::default(),
-            c_wr_addr: Default::default(),
-            out_addr: Default::default(),
             rd_next_n: Default::default(),
         }
     }
@@ -140,7 +141,7 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, kt_q, nt_q, m_q, n_q, rd_state, rd_m, rd_j, rd_c, rd_n, rd_word, rd_last
+            self, clock, kt_q, nt_q, m_q, n_q, rd_state, rd_m, rd_n0, rd_c, rd_n, rd_word, rd_last
         );
         self.core.clock.next = self.clock.val();
         self.idle.next = (!self.core.busy.val() & !self.rd_state.q.val().any());
@@ -157,20 +158,30 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
         self.core.dim_n.next = self.dim_n.val();
         self.core.stall.next = false;
         // Core addresses → bank addresses.
-        self.a_addr.next = ((self.core.a_rd_m.val() * self.kt_q.q.val()).get_bits::<16>(0)
-            + (self.core.a_rd_k0.val() * self.recip_r.val()).get_bits::<16>(16));
-        self.b_addr.next = ((self.core.b_rd_k.val() * self.nt_q.q.val()).get_bits::<16>(0)
-            + (self.core.b_rd_n0.val() * self.recip_c.val()).get_bits::<16>(16));
-        self.c_rd_addr.next = ((self.core.c_rd_m.val() * self.nt_q.q.val()).get_bits::<16>(0)
-            + (self.core.c_rd_n0.val() * self.recip_c.val()).get_bits::<16>(16));
-        self.c_wr_addr.next = ((self.core.c_wr_m.val() * self.nt_q.q.val()).get_bits::<16>(0)
-            + (self.core.c_wr_n0.val() * self.recip_c.val()).get_bits::<16>(16));
-        self.out_addr.next =
-            ((self.rd_m.q.val() * self.nt_q.q.val()).get_bits::<16>(0) + self.rd_j.q.val());
+        self.a_at.t.next = self.core.a_rd_m.val();
+        self.a_at.tiles.next = self.kt_q.q.val();
+        self.a_at.off.next = self.core.a_rd_k0.val();
+        self.a_at.recip.next = self.recip_r.val();
+        self.b_at.t.next = self.core.b_rd_k.val();
+        self.b_at.tiles.next = self.nt_q.q.val();
+        self.b_at.off.next = self.core.b_rd_n0.val();
+        self.b_at.recip.next = self.recip_c.val();
+        self.c_rd_at.t.next = self.core.c_rd_m.val();
+        self.c_rd_at.tiles.next = self.nt_q.q.val();
+        self.c_rd_at.off.next = self.core.c_rd_n0.val();
+        self.c_rd_at.recip.next = self.recip_c.val();
+        self.c_wr_at.t.next = self.core.c_wr_m.val();
+        self.c_wr_at.tiles.next = self.nt_q.q.val();
+        self.c_wr_at.off.next = self.core.c_wr_n0.val();
+        self.c_wr_at.recip.next = self.recip_c.val();
+        self.out_at.t.next = self.rd_m.q.val();
+        self.out_at.tiles.next = self.nt_q.q.val();
+        self.out_at.off.next = self.rd_n0.q.val();
+        self.out_at.recip.next = self.recip_c.val();
         for i in 0..R {
             self.a_ram[i].read_clock.next = self.clock.val();
             self.a_ram[i].write_clock.next = self.clock.val();
-            self.a_ram[i].read_address.next = self.a_addr.val().get_bits::<AB>(0);
+            self.a_ram[i].read_address.next = self.a_at.addr.val().get_bits::<AB>(0);
             self.a_ram[i].write_address.next = self.wr_addr.val();
             self.a_ram[i].write_data.next = self.wr_data.val();
             self.a_ram[i].write_enable.next = (((self.wr_valid.val() & self.idle.val())
@@ -181,7 +192,7 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
         for j in 0..C {
             self.b_ram[j].read_clock.next = self.clock.val();
             self.b_ram[j].write_clock.next = self.clock.val();
-            self.b_ram[j].read_address.next = self.b_addr.val().get_bits::<AB>(0);
+            self.b_ram[j].read_address.next = self.b_at.addr.val().get_bits::<AB>(0);
             self.b_ram[j].write_address.next = self.wr_addr.val();
             self.b_ram[j].write_data.next = self.wr_data.val();
             self.b_ram[j].write_enable.next = (((self.wr_valid.val() & self.idle.val())
@@ -190,11 +201,11 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
             self.core.b_rd_data[j].next = self.b_ram[j].read_data.val();
             self.c_ram[j].read_clock.next = self.clock.val();
             self.c_ram[j].write_clock.next = self.clock.val();
-            self.c_ram[j].read_address.next = self.c_rd_addr.val().get_bits::<AB>(0);
+            self.c_ram[j].read_address.next = self.c_rd_at.addr.val().get_bits::<AB>(0);
             if !self.core.busy.val() {
-                self.c_ram[j].read_address.next = self.out_addr.val().get_bits::<AB>(0);
+                self.c_ram[j].read_address.next = self.out_at.addr.val().get_bits::<AB>(0);
             }
-            self.c_ram[j].write_address.next = self.c_wr_addr.val().get_bits::<AB>(0);
+            self.c_ram[j].write_address.next = self.c_wr_at.addr.val().get_bits::<AB>(0);
             self.c_ram[j].write_data.next = self.core.c_wr_data[j].val();
             self.c_ram[j].write_enable.next = self.core.c_wr_en.val();
             self.core.c_rd_data[j].next = self.c_ram[j].read_data.val();
@@ -223,12 +234,12 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
             self.rd_c.d.next = (self.rd_c.q.val() + 1);
             if ((self.rd_c.q.val() + 1) == self.cols.val()) {
                 self.rd_c.d.next = bits::<16>(0);
-                self.rd_j.d.next = (self.rd_j.q.val() + 1);
+                self.rd_n0.d.next = (self.rd_n0.q.val() + self.cols.val());
             }
             if (self.rd_next_n.val() == self.n_q.q.val()) {
                 self.rd_n.d.next = bits::<16>(0);
                 self.rd_c.d.next = bits::<16>(0);
-                self.rd_j.d.next = bits::<16>(0);
+                self.rd_n0.d.next = bits::<16>(0);
                 self.rd_m.d.next = (self.rd_m.q.val() + 1);
             }
             if self.rd_last.q.val() {
@@ -238,7 +249,7 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
         if (self.out_start.val() & self.idle.val()) {
             self.rd_state.d.next = bits::<2>(1);
             self.rd_m.d.next = bits::<16>(0);
-            self.rd_j.d.next = bits::<16>(0);
+            self.rd_n0.d.next = bits::<16>(0);
             self.rd_c.d.next = bits::<16>(0);
             self.rd_n.d.next = bits::<16>(0);
         }

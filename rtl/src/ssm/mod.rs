@@ -29,6 +29,7 @@ pub mod scan_tables;
 pub mod sequencer;
 pub mod skew;
 pub mod smul;
+pub mod tile_addr;
 
 pub use self::config::{GemmConfig, ScanArray, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY, MAX_DIM};
 pub use self::core::GemmCore;

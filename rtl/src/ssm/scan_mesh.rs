@@ -57,13 +57,6 @@ impl<const R: usize, const C: usize> Default for ScanMesh<R, C> {
     }
 }
 
-impl<const R: usize, const C: usize> ScanMesh<R, C> {
-    /// The PE at row `i`, column `j`.
-    pub fn pe(&self, i: usize, j: usize) -> &ScanPe {
-        &self.pes[j * R + i]
-    }
-}
-
 impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
     #[hdl_gen]
     fn update(&mut self) {

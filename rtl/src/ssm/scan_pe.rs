@@ -70,8 +70,6 @@ pub struct ScanPe {
     pub w_valid_out: Signal<Out, Bit>,
     pub w_first_out: Signal<Out, Bit>,
     pub w_buf_out: Signal<Out, Bit>,
-    /// Observation: the state h, Q12.20.
-    pub h_out: Signal<Out, Bits<32>>,
     // Units.
     pub exp_rom: SyncROM<Bits<36>, 8>,
     pub mul_y: SignedMul<19, 17>,
@@ -151,7 +149,6 @@ impl Default for ScanPe {
             w_valid_out: Default::default(),
             w_first_out: Default::default(),
             w_buf_out: Default::default(),
-            h_out: Default::default(),
             exp_rom: SyncROM::new(exp2neg_rom()),
             mul_y: Default::default(),
             mul_dbu: Default::default(),
@@ -321,6 +318,5 @@ impl Logic for ScanPe {
         self.w_valid_out.next = self.w_valid.q.val();
         self.w_first_out.next = self.w_first.q.val();
         self.w_buf_out.next = self.w_buf.q.val();
-        self.h_out.next = self.h.q.val();
     }
 }

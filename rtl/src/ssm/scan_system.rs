@@ -40,6 +40,7 @@
 //! ⌊d0/R⌋·(R·⌈2^16/R⌉ − 2^16) stays below 2^16); likewise ⌊n0/C⌋.
 
 use super::scan_core::ScanCore;
+use super::tile_addr::TileAddr;
 use rust_hdl::prelude::*;
 
 /// ScanCore + RAM buffers + valid/ready streams. `A`: address bits per bank.
@@ -81,6 +82,14 @@ pub struct ScanSystem<const R: usize, const C: usize, const A: usize> {
     pub a2_ram: Vec<RAM<Bits<16>, A>>,
     pub acc_ram: Vec<RAM<Bits<64>, A>>,
     pub y_ram: Vec<RAM<Bits<32>, A>>,
+    pub row_at: TileAddr,
+    pub chan_at: TileAddr,
+    pub col_at: TileAddr,
+    pub a2_at: TileAddr,
+    pub out_at: TileAddr,
+    pub acc_rd_at: Vec<TileAddr>,
+    pub acc_wr_at: Vec<TileAddr>,
+    pub y_wr_at: Vec<TileAddr>,
     recip_r: Constant<Bits<16>>,
     recip_c: Constant<Bits<16>>,
     rows: Constant<Bits<16>>,
@@ -93,17 +102,12 @@ pub struct ScanSystem<const R: usize, const C: usize, const A: usize> {
     // Reader: state 0 idle, 1 address, 2 RAM latency, 3 hold.
     rd_state: DFF<Bits<2>>,
     rd_t: DFF<Bits<16>>,
-    rd_j: DFF<Bits<16>>,
+    rd_d0: DFF<Bits<16>>,
     rd_r: DFF<Bits<16>>,
     rd_d: DFF<Bits<16>>,
     rd_word: DFF<Bits<32>>,
     rd_last: DFF<Bit>,
     idle: Signal<Local, Bit>,
-    row_addr: Signal<Local, Bits<16>>,
-    chan_addr: Signal<Local, Bits<16>>,
-    col_addr: Signal<Local, Bits<16>>,
-    a2_addr: Signal<Local, Bits<16>>,
-    rd_addr: Signal<Local, Bits<16>>,
     rd_next_d: Signal<Local, Bits<16>>,
 }
 
@@ -144,6 +148,14 @@ impl<const R: usize, const C: usize, const A: usize> Default for ScanSystem<R, C
             a2_ram: (0..C).map(|_| RAM::default()).collect(),
             acc_ram: (0..R).map(|_| RAM::default()).collect(),
             y_ram: (0..R).map(|_| RAM::default()).collect(),
+            row_at: Default::default(),
+            chan_at: Default::default(),
+            col_at: Default::default(),
+            a2_at: Default::default(),
+            out_at: Default::default(),
+            acc_rd_at: (0..R).map(|_| TileAddr::default()).collect(),
+            acc_wr_at: (0..R).map(|_| TileAddr::default()).collect(),
+            y_wr_at: (0..R).map(|_| TileAddr::default()).collect(),
             recip_r: recip(R),
             recip_c: recip(C),
             rows: Constant::new((R as u64).into()),
@@ -156,17 +168,12 @@ impl<const R: usize, const C: usize, const A: usize> Default for ScanSystem<R, C
             d_q: Default::default(),
             rd_state: Default::default(),
             rd_t: Default::default(),
-            rd_j: Default::default(),
+            rd_d0: Default::default(),
             rd_r: Default::default(),
             rd_d: Default::default(),
             rd_word: Default::default(),
             rd_last: Default::default(),
             idle: Default::default(),
-            row_addr: Default::default(),
-            chan_addr: Default::default(),
-            col_addr: Default::default(),
-            a2_addr: Default::default(),
-            rd_addr: Default::default(),
             rd_next_d: Default::default(),
         }
     }
@@ -176,7 +183,7 @@ impl<const R: usize, const C: usize, const A: usize> Logic for ScanSystem<R, C, 
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, dt_q, nt_q, l_q, d_q, rd_state, rd_t, rd_j, rd_r, rd_d, rd_word, rd_last
+            self, clock, dt_q, nt_q, l_q, d_q, rd_state, rd_t, rd_d0, rd_r, rd_d, rd_word, rd_last
         );
         self.core.clock.next = self.clock.val();
         self.idle.next = (!self.core.busy.val() & !self.rd_state.q.val().any());
@@ -196,19 +203,30 @@ impl<const R: usize, const C: usize, const A: usize> Logic for ScanSystem<R, C, 
         self.core.gate.next = self.gate.val();
         self.core.stall.next = false;
         // Core read addresses → bank addresses.
-        self.row_addr.next = ((self.core.rd_t.val() * self.dt_q.q.val()).get_bits::<16>(0)
-            + (self.core.rd_d0.val() * self.recip_r.val()).get_bits::<16>(16));
-        self.chan_addr.next = (self.core.rd_d0.val() * self.recip_r.val()).get_bits::<16>(16);
-        self.col_addr.next = ((self.core.bc_rd_t.val() * self.nt_q.q.val()).get_bits::<16>(0)
-            + (self.core.bc_rd_n0.val() * self.recip_c.val()).get_bits::<16>(16));
-        self.a2_addr.next = ((self.core.a2_rd_d.val() * self.nt_q.q.val()).get_bits::<16>(0)
-            + (self.core.a2_rd_n0.val() * self.recip_c.val()).get_bits::<16>(16));
-        self.rd_addr.next =
-            ((self.rd_t.q.val() * self.dt_q.q.val()).get_bits::<16>(0) + self.rd_j.q.val());
+        self.row_at.t.next = self.core.rd_t.val();
+        self.row_at.tiles.next = self.dt_q.q.val();
+        self.row_at.off.next = self.core.rd_d0.val();
+        self.row_at.recip.next = self.recip_r.val();
+        self.chan_at.t.next = bits::<16>(0);
+        self.chan_at.tiles.next = bits::<16>(0);
+        self.chan_at.off.next = self.core.rd_d0.val();
+        self.chan_at.recip.next = self.recip_r.val();
+        self.col_at.t.next = self.core.bc_rd_t.val();
+        self.col_at.tiles.next = self.nt_q.q.val();
+        self.col_at.off.next = self.core.bc_rd_n0.val();
+        self.col_at.recip.next = self.recip_c.val();
+        self.a2_at.t.next = self.core.a2_rd_d.val();
+        self.a2_at.tiles.next = self.nt_q.q.val();
+        self.a2_at.off.next = self.core.a2_rd_n0.val();
+        self.a2_at.recip.next = self.recip_c.val();
+        self.out_at.t.next = self.rd_t.q.val();
+        self.out_at.tiles.next = self.dt_q.q.val();
+        self.out_at.off.next = self.rd_d0.q.val();
+        self.out_at.recip.next = self.recip_r.val();
         for i in 0..R {
             self.row_ram[i].read_clock.next = self.clock.val();
             self.row_ram[i].write_clock.next = self.clock.val();
-            self.row_ram[i].read_address.next = self.row_addr.val().get_bits::<A>(0);
+            self.row_ram[i].read_address.next = self.row_at.addr.val().get_bits::<A>(0);
             self.row_ram[i].write_address.next = self.wr_addr.val();
             self.row_ram[i].write_data.next = self.wr_data.val();
             self.row_ram[i].write_enable.next = (((self.wr_valid.val() & self.idle.val())
@@ -219,7 +237,7 @@ impl<const R: usize, const C: usize, const A: usize> Logic for ScanSystem<R, C, 
             self.core.z_data[i].next = self.row_ram[i].read_data.val().get_bits::<16>(32);
             self.chan_ram[i].read_clock.next = self.clock.val();
             self.chan_ram[i].write_clock.next = self.clock.val();
-            self.chan_ram[i].read_address.next = self.chan_addr.val().get_bits::<A>(0);
+            self.chan_ram[i].read_address.next = self.chan_at.addr.val().get_bits::<A>(0);
             self.chan_ram[i].write_address.next = self.wr_addr.val();
             self.chan_ram[i].write_data.next = self.wr_data.val().get_bits::<32>(0);
             self.chan_ram[i].write_enable.next = (((self.wr_valid.val() & self.idle.val())
@@ -230,32 +248,35 @@ impl<const R: usize, const C: usize, const A: usize> Logic for ScanSystem<R, C, 
             // y accumulator: the row end's own read and write ports.
             self.acc_ram[i].read_clock.next = self.clock.val();
             self.acc_ram[i].write_clock.next = self.clock.val();
-            self.acc_ram[i].read_address.next = ((self.core.acc_rd_t[i].val() * self.dt_q.q.val())
-                .get_bits::<16>(0)
-                + (self.core.acc_rd_d0[i].val() * self.recip_r.val()).get_bits::<16>(16))
-            .get_bits::<A>(0);
-            self.acc_ram[i].write_address.next =
-                ((self.core.acc_wr_t[i].val() * self.dt_q.q.val()).get_bits::<16>(0)
-                    + (self.core.acc_wr_d0[i].val() * self.recip_r.val()).get_bits::<16>(16))
-                .get_bits::<A>(0);
+            self.acc_rd_at[i].t.next = self.core.acc_rd_t[i].val();
+            self.acc_rd_at[i].tiles.next = self.dt_q.q.val();
+            self.acc_rd_at[i].off.next = self.core.acc_rd_d0[i].val();
+            self.acc_rd_at[i].recip.next = self.recip_r.val();
+            self.acc_wr_at[i].t.next = self.core.acc_wr_t[i].val();
+            self.acc_wr_at[i].tiles.next = self.dt_q.q.val();
+            self.acc_wr_at[i].off.next = self.core.acc_wr_d0[i].val();
+            self.acc_wr_at[i].recip.next = self.recip_r.val();
+            self.acc_ram[i].read_address.next = self.acc_rd_at[i].addr.val().get_bits::<A>(0);
+            self.acc_ram[i].write_address.next = self.acc_wr_at[i].addr.val().get_bits::<A>(0);
             self.acc_ram[i].write_data.next = self.core.acc_wr_data[i].val();
             self.acc_ram[i].write_enable.next = self.core.acc_wr_en[i].val();
             self.core.acc_rd_data[i].next = self.acc_ram[i].read_data.val();
             // y: written by the core, read by the output stream.
             self.y_ram[i].read_clock.next = self.clock.val();
             self.y_ram[i].write_clock.next = self.clock.val();
-            self.y_ram[i].write_address.next = ((self.core.y_wr_t[i].val() * self.dt_q.q.val())
-                .get_bits::<16>(0)
-                + (self.core.y_wr_d0[i].val() * self.recip_r.val()).get_bits::<16>(16))
-            .get_bits::<A>(0);
+            self.y_wr_at[i].t.next = self.core.y_wr_t[i].val();
+            self.y_wr_at[i].tiles.next = self.dt_q.q.val();
+            self.y_wr_at[i].off.next = self.core.y_wr_d0[i].val();
+            self.y_wr_at[i].recip.next = self.recip_r.val();
+            self.y_ram[i].write_address.next = self.y_wr_at[i].addr.val().get_bits::<A>(0);
             self.y_ram[i].write_data.next = self.core.y_wr_data[i].val();
             self.y_ram[i].write_enable.next = self.core.y_wr_en[i].val();
-            self.y_ram[i].read_address.next = self.rd_addr.val().get_bits::<A>(0);
+            self.y_ram[i].read_address.next = self.out_at.addr.val().get_bits::<A>(0);
         }
         for j in 0..C {
             self.col_ram[j].read_clock.next = self.clock.val();
             self.col_ram[j].write_clock.next = self.clock.val();
-            self.col_ram[j].read_address.next = self.col_addr.val().get_bits::<A>(0);
+            self.col_ram[j].read_address.next = self.col_at.addr.val().get_bits::<A>(0);
             self.col_ram[j].write_address.next = self.wr_addr.val();
             self.col_ram[j].write_data.next = self.wr_data.val().get_bits::<32>(0);
             self.col_ram[j].write_enable.next = (((self.wr_valid.val() & self.idle.val())
@@ -265,7 +286,7 @@ impl<const R: usize, const C: usize, const A: usize> Logic for ScanSystem<R, C, 
             self.core.c_data[j].next = self.col_ram[j].read_data.val().get_bits::<16>(16);
             self.a2_ram[j].read_clock.next = self.clock.val();
             self.a2_ram[j].write_clock.next = self.clock.val();
-            self.a2_ram[j].read_address.next = self.a2_addr.val().get_bits::<A>(0);
+            self.a2_ram[j].read_address.next = self.a2_at.addr.val().get_bits::<A>(0);
             self.a2_ram[j].write_address.next = self.wr_addr.val();
             self.a2_ram[j].write_data.next = self.wr_data.val().get_bits::<16>(0);
             self.a2_ram[j].write_enable.next = (((self.wr_valid.val() & self.idle.val())
@@ -297,12 +318,12 @@ impl<const R: usize, const C: usize, const A: usize> Logic for ScanSystem<R, C, 
             self.rd_r.d.next = (self.rd_r.q.val() + 1);
             if ((self.rd_r.q.val() + 1) == self.rows.val()) {
                 self.rd_r.d.next = bits::<16>(0);
-                self.rd_j.d.next = (self.rd_j.q.val() + 1);
+                self.rd_d0.d.next = (self.rd_d0.q.val() + self.rows.val());
             }
             if (self.rd_next_d.val() == self.d_q.q.val()) {
                 self.rd_d.d.next = bits::<16>(0);
                 self.rd_r.d.next = bits::<16>(0);
-                self.rd_j.d.next = bits::<16>(0);
+                self.rd_d0.d.next = bits::<16>(0);
                 self.rd_t.d.next = (self.rd_t.q.val() + 1);
             }
             if self.rd_last.q.val() {
@@ -312,7 +333,7 @@ impl<const R: usize, const C: usize, const A: usize> Logic for ScanSystem<R, C, 
         if (self.out_start.val() & self.idle.val()) {
             self.rd_state.d.next = bits::<2>(1);
             self.rd_t.d.next = bits::<16>(0);
-            self.rd_j.d.next = bits::<16>(0);
+            self.rd_d0.d.next = bits::<16>(0);
             self.rd_r.d.next = bits::<16>(0);
             self.rd_d.d.next = bits::<16>(0);
         }
