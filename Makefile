@@ -6,7 +6,7 @@
 #   make deps     install the toolchain pieces that are missing
 #   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
 #   make synth-scan  Yosys synth_ecp5 of the default scan core (needs yosys), cell counts
-#   make cosim    emitted Verilog under Icarus (needs iverilog): multipliers, scan system on 3 vector sets, GEMM core
+#   make cosim    emitted Verilog under Icarus (needs iverilog): multipliers, scan system on 3 vector sets, GEMM core and system
 #   make bench    performance figures of the simulated accelerator (utilization, cycles vs L, sim speed)
 
 SHELL := /bin/bash
@@ -61,6 +61,7 @@ cosim: deps
 	$(CARGO) run --release --locked -p sim --example smul_icarus
 	for set in ssm-small ssm-plain ssm-edge; do $(CARGO) run --release --locked -p sim --example scan_icarus -- $$set || exit 1; done
 	$(CARGO) run --release --locked -p sim --example gemm_icarus
+	$(CARGO) run --release --locked -p sim --example gemm_system_icarus
 
 clean:
 	rm -rf $(BUILD)

@@ -59,3 +59,19 @@ fn scan_core_emits_verilog_with_its_roms_and_wide_multipliers() {
     );
     eprintln!("ScanCore<4, 4>: {} lines of Verilog", v.lines().count());
 }
+
+#[test]
+fn host_systems_emit_verilog() {
+    use rtl::ssm::gemm_system::GemmSystem;
+    use rtl::ssm::scan_system::ScanSystem;
+    let v = verilog_of(ScanSystem::<4, 4, 13>::default());
+    // RAM buffers of 2^13 words, the core inside, the stream ports.
+    assert!(v.contains("reg[47:0] mem[8191:0];"), "row buffer");
+    assert!(v.contains("module top$core$mesh$pes$15("));
+    assert!(
+        v.contains("output reg  [31:0] out_data;") || v.contains("output wire [31:0] out_data;")
+    );
+    let v = verilog_of(GemmSystem::<8, 8, 12>::default());
+    assert!(v.contains("reg[31:0] mem[4095:0];"), "accumulator buffer");
+    assert!(v.contains("module top$core$mesh$pes$63("));
+}

@@ -41,6 +41,39 @@ pub fn run_gemm_hosted(
 
 type Job<'a> = (&'a [i8], &'a [i8], usize, usize, usize, f64, u64);
 
+/// The write stream that loads A and B into the buffers of an R×C system
+/// (zero-padded tiles: A to KT·R columns, B to KT·R rows × NT·C columns):
+/// (is B, bank, address, value) beats.
+pub fn load_beats(
+    a: &[i8],
+    b: &[i8],
+    m: usize,
+    k: usize,
+    n: usize,
+    r: usize,
+    c: usize,
+) -> Vec<(bool, usize, usize, i8)> {
+    let (kt, nt) = (k.div_ceil(r), n.div_ceil(c));
+    let mut beats = Vec::new();
+    for row in 0..m {
+        for col in 0..kt * r {
+            let v = if col < k { a[row * k + col] } else { 0 };
+            beats.push((false, col % r, row * kt + col / r, v));
+        }
+    }
+    for row in 0..kt * r {
+        for col in 0..nt * c {
+            let v = if row < k && col < n {
+                b[row * n + col]
+            } else {
+                0
+            };
+            beats.push((true, col % c, row * nt + col / c, v));
+        }
+    }
+    beats
+}
+
 fn bits_of<const N: usize>(v: u64) -> Bits<N> {
     v.into()
 }
@@ -64,24 +97,7 @@ fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, GemmE
         &mut u.clock
     })
     .map_err(GemmError::Sim)?;
-    // Zero-padded tiles: A to KT·R columns, B to KT·R rows × NT·C columns.
-    let mut beats = Vec::new();
-    for row in 0..m {
-        for col in 0..kt * R {
-            let v = if col < k { a[row * k + col] } else { 0 };
-            beats.push((false, col % R, row * kt + col / R, v));
-        }
-    }
-    for row in 0..kt * R {
-        for col in 0..nt * C {
-            let v = if row < k && col < n {
-                b[row * n + col]
-            } else {
-                0
-            };
-            beats.push((true, col % C, row * nt + col / C, v));
-        }
-    }
+    let beats = load_beats(a, b, m, k, n, R, C);
     for (buf, bank, addr, v) in beats {
         let u = &mut bench.uut;
         u.wr_valid.next = true;
