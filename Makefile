@@ -4,13 +4,17 @@
 #   make lint     rustfmt check and clippy with warnings as errors
 #   make vectors  rewrite golden/vectors/ from their seeds (review the diff!)
 #   make deps     install the toolchain pieces that are missing
+#   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
+#   make synth-scan  Yosys synth_ecp5 of the default scan core (needs yosys), cell counts
+#   make cosim    emitted Verilog under Icarus (needs iverilog): multipliers, scan system on 3 vector sets, GEMM core and system
+#   make bench    performance figures of the simulated accelerator (utilization, cycles vs L, sim speed)
 
 SHELL := /bin/bash
 CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps build clean
+.PHONY: run test lint vectors deps hdl-tools build clean scan-default bench synth-scan cosim
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -18,6 +22,16 @@ deps:
 	  apt-get update -qq && apt-get install -y -qq cargo rustc; }
 	@$(CARGO) fmt --version >/dev/null 2>&1 || rustup component add rustfmt 2>/dev/null || apt-get install -y -qq rustfmt
 	@$(CARGO) clippy --version >/dev/null 2>&1 || rustup component add clippy 2>/dev/null || apt-get install -y -qq rust-clippy
+
+# Open HDL tools from Debian's packages, installed when missing.
+hdl-tools:
+	@missing=""; \
+	command -v iverilog >/dev/null 2>&1 || missing="$$missing iverilog"; \
+	command -v yosys >/dev/null 2>&1 || missing="$$missing yosys"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing (apt-get)"; \
+	  apt-get update -qq && apt-get install -y -qq $$missing; \
+	fi
 
 build: deps
 	$(CARGO) build --release --locked --bin spikescan
@@ -40,6 +54,24 @@ lint: deps
 
 vectors: deps
 	SPIKESCAN_BLESS=1 $(CARGO) test -p golden --test golden_vectors --locked
+
+scan-default: deps
+	$(CARGO) test --release --locked -p sim --test scan default_workload -- --ignored --nocapture
+
+bench: deps
+	$(CARGO) bench --locked -p sim --bench figures
+
+synth-scan: deps hdl-tools
+	@mkdir -p $(BUILD)/synth
+	$(CARGO) run --release --locked -p rtl --example emit_verilog -- scan $(BUILD)/synth/scan4x4.v
+	yosys -q -p "read_verilog $(BUILD)/synth/scan4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scan4x4-stat.txt stat"
+	@grep -E "LUT4|CCU2C|TRELLIS_FF|MULT18X18D|DP16KD" $(BUILD)/synth/scan4x4-stat.txt
+
+cosim: deps hdl-tools
+	$(CARGO) run --release --locked -p sim --example smul_icarus
+	for set in ssm-small ssm-plain ssm-edge; do $(CARGO) run --release --locked -p sim --example scan_icarus -- $$set || exit 1; done
+	$(CARGO) run --release --locked -p sim --example gemm_icarus
+	$(CARGO) run --release --locked -p sim --example gemm_system_icarus
 
 clean:
 	rm -rf $(BUILD)

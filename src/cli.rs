@@ -25,6 +25,9 @@ pub enum Command {
     /// Run every engine on the same inputs, compare them and check the bounds.
     #[command(subcommand)]
     Verify(VerifyCommand),
+    /// Run the accelerator's RTL, cycle-accurately simulated.
+    #[command(subcommand)]
+    Sim(SimCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -137,4 +140,44 @@ pub enum VerifyCommand {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SimCommand {
+    /// Selective scan on the scan-mode PE array → y.csv (L×D) and report.json.
+    Ssm(SimSsm),
+    /// int8 matrix product C = A·B on the GEMM-mode PE array → c.csv (int32) and report.json.
+    Gemm(SimGemm),
+}
+
+#[derive(Args, Debug)]
+pub struct SimSsm {
+    /// Scan input directory (see `gen ssm`).
+    #[arg(long)]
+    pub inputs: PathBuf,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// PE array RxC (rows = channels, columns = states); one of the compiled shapes.
+    #[arg(long, default_value = "4x4")]
+    pub array: String,
+    /// Stream a VCD trace of every signal to this file.
+    #[arg(long)]
+    pub vcd: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SimGemm {
+    /// A (M×K), int8 integers.
+    #[arg(long)]
+    pub a: PathBuf,
+    /// B (K×N), int8 integers.
+    #[arg(long)]
+    pub b: PathBuf,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// PE array RxC (rows = reduction tile, columns = output columns); one of the compiled shapes.
+    #[arg(long, default_value = "8x8")]
+    pub array: String,
 }

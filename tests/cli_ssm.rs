@@ -73,6 +73,17 @@ fn gen_golden_verify_round_trip() {
         serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(json[0]["engine"], "fixed");
     assert!(json[0]["metrics"]["snr_db"].as_f64().unwrap() > 40.0);
+    // The RTL: within the float bounds, and bit-exact to the fixed reference.
+    assert!(table.contains("mismatches 0 of 72"), "{table}");
+    let rtl_exact = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["engine"] == "rtl" && c["reference"] == "fixed")
+        .expect("rtl vs fixed row");
+    assert_eq!(rtl_exact["bound"], "bit-exact");
+    assert_eq!(rtl_exact["metrics"]["mismatches"], 0);
+    assert_eq!(rtl_exact["pass"], true);
 }
 
 /// Writes a valid small input set, applies `corrupt` to it, and checks that

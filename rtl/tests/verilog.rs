@@ -36,3 +36,42 @@ fn non_square_core_and_pe_emit_verilog() {
     let v = verilog_of(Pe::default());
     assert!(v.contains("module top(") && v.contains("weight1$d = w_in;"));
 }
+
+#[test]
+fn scan_core_emits_verilog_with_its_roms_and_wide_multipliers() {
+    let v = verilog_of(rtl::ssm::ScanCore4x4::default());
+    // 16 PEs and none beyond, each with its exp2neg ROM.
+    assert!(v.contains("module top$mesh$pes$15$exp_rom("));
+    assert!(!v.contains("module top$mesh$pes$16("));
+    // The wide multipliers are signed Verilog products of the stated widths.
+    assert!(v.contains("wire signed [50:0] prod;"), "19×32 dA·h");
+    assert!(v.contains("wire signed [43:0] prod;"), "28×16 Δu·B");
+    assert!(v.contains("assign prod = $signed(a) * $signed(b);"));
+    // The ROMs are initialized from the golden tables: exp2neg word 0 is
+    // {hi = 2^(−1/256), lo = 1.0} in UQ1.17.
+    let table = golden::ssm::fixed::units::Exp2Neg::new();
+    let (lo, hi) = (table.table()[0] as u64, table.table()[1] as u64);
+    assert_eq!(lo, 1 << 17);
+    let word0 = (hi << 18) | lo;
+    assert!(
+        v.contains(&format!("mem[8'h0] = 36'h{word0:x}")),
+        "exp2neg word 0"
+    );
+    eprintln!("ScanCore<4, 4>: {} lines of Verilog", v.lines().count());
+}
+
+#[test]
+fn host_systems_emit_verilog() {
+    use rtl::ssm::gemm_system::GemmSystem;
+    use rtl::ssm::scan_system::ScanSystem;
+    let v = verilog_of(ScanSystem::<4, 4, 13>::default());
+    // RAM buffers of 2^13 words, the core inside, the stream ports.
+    assert!(v.contains("reg[47:0] mem[8191:0];"), "row buffer");
+    assert!(v.contains("module top$core$mesh$pes$15("));
+    assert!(
+        v.contains("output reg  [31:0] out_data;") || v.contains("output wire [31:0] out_data;")
+    );
+    let v = verilog_of(GemmSystem::<8, 8, 12>::default());
+    assert!(v.contains("reg[31:0] mem[4095:0];"), "accumulator buffer");
+    assert!(v.contains("module top$core$mesh$pes$63("));
+}

@@ -4,6 +4,8 @@
 //! - [`clock`]: stepping a rust-hdl circuit cycle by cycle (set / settle / rise).
 //! - [`gemm`]: GEMM runs on the SSM accelerator's PE array ([`gemm::run_gemm`]),
 //!   the integer reference and the bit-exact comparison.
+//! - [`scan`]: selective-scan runs on the scan-mode core ([`scan::run_scan`]),
+//!   compared bit for bit with `golden::ssm::fixed::selective_scan_fixed`.
 //!
 //! `examples/gemm_icarus.rs` co-simulates the emitted Verilog of a small core
 //! under Icarus Verilog against the same reference and closed form (a manual
@@ -11,9 +13,16 @@
 
 pub mod clock;
 pub mod gemm;
+pub mod gemm_host;
+pub mod scan;
+pub mod scan_host;
 
 pub use gemm::{
     compare_exact, gemm_reference, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun,
     Mismatches, SUPPORTED_ARRAYS,
 };
-pub use rtl::ssm::{GemmConfig, DEFAULT_ARRAY, MAX_DIM};
+pub use rtl::ssm::{GemmConfig, ScanArray, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY, MAX_DIM};
+pub use scan::{
+    compare_scan, run_scan, run_scan_with, ScanError, ScanMismatches, ScanOptions, ScanRun,
+    SUPPORTED_SCAN_ARRAYS,
+};

@@ -2,9 +2,11 @@
 
 mod gen;
 mod golden_run;
+mod sim_gemm;
+mod sim_ssm;
 mod verify;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, SimCommand};
 use crate::error::CliError;
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
@@ -12,6 +14,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Gen(cmd) => gen::run(cmd),
         Command::Golden(cmd) => golden_run::run(cmd),
         Command::Verify(cmd) => verify::run(cmd),
+        Command::Sim(SimCommand::Ssm(cmd)) => sim_ssm::run(cmd),
+        Command::Sim(SimCommand::Gemm(cmd)) => sim_gemm::run(cmd),
     }
 }
 
@@ -24,3 +28,27 @@ pub fn check_size(name: &str, value: usize, max: usize) -> Result<(), CliError> 
     }
     Ok(())
 }
+
+/// Parses `--array RxC` and checks it against the shapes compiled in.
+pub fn parse_array(text: &str, supported: &[(usize, usize)]) -> Result<(usize, usize), CliError> {
+    let list = supported
+        .iter()
+        .map(|(r, c)| format!("{r}x{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let shape = text
+        .split_once(['x', 'X'])
+        .and_then(|(r, c)| Some((r.trim().parse().ok()?, c.trim().parse().ok()?)));
+    match shape {
+        Some(shape) if supported.contains(&shape) => Ok(shape),
+        Some((r, c)) => Err(CliError::Usage(format!(
+            "--array {r}x{c}: not compiled into this build; supported: {list}"
+        ))),
+        None => Err(CliError::Usage(format!(
+            "--array {text:?}: expected RxC (e.g. 4x4); supported: {list}"
+        ))),
+    }
+}
+
+/// The clock at which reports state throughput (MHz).
+pub const REPORT_CLOCK_MHZ: f64 = 100.0;

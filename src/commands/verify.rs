@@ -14,6 +14,7 @@ use golden::ssm::workload::{scan_workload, DEFAULT_D, DEFAULT_L, DEFAULT_N};
 use golden::ssm::{fixed, float, ScanInputs};
 use golden::Matrix;
 use serde::Serialize;
+use sim::DEFAULT_SCAN_ARRAY;
 use std::path::PathBuf;
 
 /// Seed of the built-in default workloads.
@@ -37,25 +38,62 @@ pub struct Comparison {
 pub enum Metrics {
     Error(ErrorMetrics),
     Spikes(SpikeMetrics),
+    Exact(ExactMetrics),
+}
+
+/// An exact comparison of two engines' outputs.
+#[derive(Debug, Serialize)]
+pub struct ExactMetrics {
+    /// Elements compared and how many differ at all.
+    pub compared: usize,
+    pub mismatches: usize,
+}
+
+/// What a scan engine's output is held to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The f64 golden model every other engine is compared with.
+    Reference,
+    /// The scan's float bounds against the reference.
+    Tolerance,
+    /// The float bounds, and bit-exact equality with the engine named `spec`
+    /// (hardware that implements that specification).
+    BitExact { spec: &'static str },
 }
 
 /// A scan engine: a function from real inputs to real y (L×D).
 struct ScanEngine {
     name: &'static str,
-    run: fn(&ScanInputs) -> Matrix,
+    run: fn(&ScanInputs) -> Result<Matrix, String>,
+    role: Role,
 }
 
 /// Every scan engine; the first is the f64 reference.
 const SCAN_ENGINES: &[ScanEngine] = &[
     ScanEngine {
         name: "float",
-        run: float::selective_scan,
+        run: |x| Ok(float::selective_scan(x)),
+        role: Role::Reference,
     },
     ScanEngine {
         name: "fixed",
-        run: fixed::selective_scan,
+        run: |x| Ok(fixed::selective_scan(x)),
+        role: Role::Tolerance,
+    },
+    ScanEngine {
+        name: "rtl",
+        run: rtl_scan,
+        role: Role::BitExact { spec: "fixed" },
     },
 ];
+
+/// The scan-mode RTL on the default array, cycle-simulated.
+fn rtl_scan(x: &ScanInputs) -> Result<Matrix, String> {
+    let fx = fixed::FixedScanInputs::quantize(x);
+    let array = (DEFAULT_SCAN_ARRAY.rows, DEFAULT_SCAN_ARRAY.cols);
+    let run = sim::run_scan(&fx, array).map_err(|e| format!("scan rtl: {e}"))?;
+    Ok(super::sim_ssm::y_real(&run))
+}
 
 pub fn run(cmd: VerifyCommand) -> Result<(), CliError> {
     match cmd {
@@ -72,7 +110,7 @@ pub fn run(cmd: VerifyCommand) -> Result<(), CliError> {
             };
             let (l, d, n) = x.dims();
             println!("spikescan verify ssm: {title}: scan L={l} D={d} N={n}");
-            let mut comparisons = verify_scan(&x);
+            let mut comparisons = verify_scan(&x)?;
             if inputs.is_none() {
                 let cfg = block_workload::default_config();
                 println!(
@@ -106,26 +144,60 @@ pub fn run(cmd: VerifyCommand) -> Result<(), CliError> {
     }
 }
 
-/// Compares every scan engine with the f64 reference.
-fn verify_scan(x: &ScanInputs) -> Vec<Comparison> {
-    let reference = (SCAN_ENGINES[0].run)(x);
-    SCAN_ENGINES[1..]
+/// Compares every scan engine with the f64 reference (a tolerance row), and
+/// each bit-exact engine with its specification (an exact row).
+fn verify_scan(x: &ScanInputs) -> Result<Vec<Comparison>, CliError> {
+    debug_assert_eq!(SCAN_ENGINES[0].role, Role::Reference);
+    let outputs = SCAN_ENGINES
         .iter()
-        .map(|engine| {
-            let m = ErrorMetrics::compare(reference.as_slice(), (engine.run)(x).as_slice());
-            Comparison {
+        .map(|engine| (engine.run)(x).map(|y| (engine.name, y)))
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(CliError::Check)?;
+    let output = |name: &str| {
+        &outputs
+            .iter()
+            .find(|(n, _)| *n == name)
+            .expect("a bit-exact engine names an engine of SCAN_ENGINES")
+            .1
+    };
+    let reference = &outputs[0].1;
+    let mut rows = Vec::new();
+    for (engine, (_, y)) in SCAN_ENGINES.iter().zip(&outputs).skip(1) {
+        let m = ErrorMetrics::compare(reference.as_slice(), y.as_slice());
+        rows.push(Comparison {
+            subject: "scan".into(),
+            engine: engine.name.into(),
+            reference: SCAN_ENGINES[0].name.into(),
+            pass: scan_within_bounds(&m),
+            bound: format!(
+                "SNR ≥ {SCAN_MIN_SNR_DB} dB, rel RMS ≤ {}%",
+                SCAN_MAX_REL_RMS * 100.0
+            ),
+            metrics: Metrics::Error(m),
+        });
+        if let Role::BitExact { spec } = engine.role {
+            let m = exact_metrics(output(spec).as_slice(), y.as_slice());
+            rows.push(Comparison {
                 subject: "scan".into(),
                 engine: engine.name.into(),
-                reference: SCAN_ENGINES[0].name.into(),
-                pass: scan_within_bounds(&m),
-                bound: format!(
-                    "SNR ≥ {SCAN_MIN_SNR_DB} dB, rel RMS ≤ {}%",
-                    SCAN_MAX_REL_RMS * 100.0
-                ),
-                metrics: Metrics::Error(m),
-            }
-        })
-        .collect()
+                reference: spec.into(),
+                pass: m.mismatches == 0,
+                bound: "bit-exact".into(),
+                metrics: Metrics::Exact(m),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Element-wise exact comparison (the outputs are the same Q16.16 words
+/// converted to f64, so equal words ⇔ equal values).
+fn exact_metrics(spec: &[f64], test: &[f64]) -> ExactMetrics {
+    ExactMetrics {
+        compared: spec.len().max(test.len()),
+        mismatches: spec.iter().zip(test).filter(|(a, b)| a != b).count()
+            + spec.len().abs_diff(test.len()),
+    }
 }
 
 /// The scan's tolerance bound against the f64 reference.
@@ -225,6 +297,7 @@ fn render(comparisons: &[Comparison]) -> String {
                     "max abs err {:.3e}, rel RMS {:.3e}, SNR {:.2} dB",
                     m.max_abs, m.rel_rms, m.snr_db
                 ),
+                Metrics::Exact(m) => format!("mismatches {} of {}", m.mismatches, m.compared),
                 Metrics::Spikes(m) => format!(
                     "count corr {:.4}, spikes {} vs {} ({:.2}%), first divergent step {}",
                     m.count_correlation,
@@ -270,6 +343,29 @@ mod tests {
         let biased = test.map(|v| v * 1.02);
         let m = ErrorMetrics::compare(reference.as_slice(), biased.as_slice());
         assert!(!scan_within_bounds(&m), "{m:?}");
+    }
+
+    #[test]
+    fn the_rtl_engine_is_held_to_the_fixed_spec_bit_exactly() {
+        let x = scan_workload(DEFAULT_SEED, 6, 5, 3);
+        let rows = verify_scan(&x).unwrap();
+        let exact: Vec<&Comparison> = rows.iter().filter(|c| c.bound == "bit-exact").collect();
+        assert_eq!(exact.len(), 1);
+        assert_eq!(
+            (exact[0].engine.as_str(), exact[0].reference.as_str()),
+            ("rtl", "fixed")
+        );
+        assert!(exact[0].pass);
+        // rtl also has its tolerance row against float.
+        assert!(rows
+            .iter()
+            .any(|c| c.engine == "rtl" && c.reference == "float" && c.pass));
+        // One LSB of one element breaks the exact row.
+        let spec = fixed::selective_scan(&x);
+        let mut planted = spec.clone();
+        planted.as_mut_slice()[4] += 1.0 / 65536.0;
+        let m = exact_metrics(spec.as_slice(), planted.as_slice());
+        assert_eq!(m.mismatches, 1);
     }
 
     #[test]

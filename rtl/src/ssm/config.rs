@@ -26,6 +26,77 @@ pub struct GemmConfig {
 /// PE, which multiplies several times per cycle.
 pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 
+/// The default scan-mode array: 4×4 ([`super::ScanCore`]`<4, 4>`), one
+/// recurrence step per PE per cycle.
+///
+/// Budget on the LFE5U-85F (83,640 LUT4, 156 MULT18X18D, 208 DP16KD). A scan PE multiplies five times
+/// per step: Δ·a2 (18×16 unsigned: 1 MULT18X18D), Δu·B (28×16: 2), dA·h
+/// (18×32: 2), C·h (16×32: 2) and the exp2neg lerp (18×10, built from LUTs,
+/// ~150 LUT4) — 7 DSPs per PE. Each row adds a head (Δ·u 18×16: 1, D·u
+/// 16×16: 1, softplus lerp in LUTs) and an end (y·silu 32×18: 2, silu lerp in
+/// LUTs): 4 DSPs per row. 4×4: 16·7 + 4·4 = 128 of 156 MULT18X18D. 8×8 at
+/// one step per cycle would need 480, so a larger array must time-multiplex
+/// each PE's multipliers over ~3 cycles per step (same throughput per DSP);
+/// 4×4 keeps the one-step-per-cycle pipeline. Block RAM: an exp2neg ROM per
+/// PE (256×36, one DP16KD), softplus (769×36, 2) and SiLU (1025×36, 3) per
+/// row: 16 + 4·5 = 36 DP16KD, leaving ~170 for operand buffers and the y
+/// accumulator. Registers: two a2, the 32-bit state, the token with its
+/// 64-bit tag, a 64-bit partial sum and the stage-1 registers per PE.
+/// Default workload L=256, D=128, N=16: 128 folds of 256 tokens, 99.95 %
+/// PE utilization ([`ScanArray::cycles`]).
+///
+/// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`; no
+/// place-and-route yet): 22,030 LUT4 + 8,108 CCU2C + 7,426 TRELLIS_FF,
+/// 153 MULT18X18D, 40 DP16KD. Yosys put the small lerp products into DSPs
+/// too, so the multipliers are at 153 of 156: the estimate above was 16 low,
+/// and 4×4 is the largest array at one step per cycle. Logic is ~46 % of the
+/// LUT4s (a CCU2C counted as two).
+pub const DEFAULT_SCAN_ARRAY: ScanArray = ScanArray { rows: 4, cols: 4 };
+
+/// The shape of the scan-mode array and the closed form of its schedule
+/// (see [`super::scan_core`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ScanArray {
+    /// R: PE rows = channels d per fold.
+    pub rows: usize,
+    /// C: PE columns = states n per fold.
+    pub cols: usize,
+}
+
+impl ScanArray {
+    pub const fn new(rows: usize, cols: usize) -> Self {
+        Self { rows, cols }
+    }
+
+    /// Folds F = ⌈D/R⌉·⌈N/C⌉.
+    pub fn folds(&self, d: usize, n: usize) -> u64 {
+        (d.div_ceil(self.rows) * n.div_ceil(self.cols)) as u64
+    }
+
+    /// Cycles of a scan of L steps, D channels, N states without stalls,
+    /// from the cycle after `go` through the last y write:
+    /// `(2R + C + L + 3) + (F − 1)·max(L, R)`.
+    pub fn cycles(&self, l: usize, d: usize, n: usize) -> u64 {
+        let (r, c, l64) = (self.rows as u64, self.cols as u64, l as u64);
+        (2 * r + c + l64 + 3) + (self.folds(d, n) - 1) * l64.max(r)
+    }
+
+    /// Useful PE steps: L·D·N (one per state element per time step).
+    pub fn useful_steps(l: usize, d: usize, n: usize) -> u64 {
+        (l * d * n) as u64
+    }
+
+    /// busy PE-cycles / (R·C·cycles).
+    pub fn utilization(&self, busy: u64, cycles: u64) -> f64 {
+        busy as f64 / (self.rows as f64 * self.cols as f64 * cycles as f64)
+    }
+
+    /// The utilization the closed form predicts.
+    pub fn predicted_utilization(&self, l: usize, d: usize, n: usize) -> f64 {
+        self.utilization(Self::useful_steps(l, d, n), self.cycles(l, d, n))
+    }
+}
+
 /// The largest M, K or N the sequencer's 16-bit registers take.
 pub const MAX_DIM: usize = 32767;
 

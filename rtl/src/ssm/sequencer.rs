@@ -71,6 +71,9 @@ pub struct Sequencer<const R: usize, const C: usize> {
     pub a_rd_en: Signal<Out, Bit>,
     pub a_rd_m: Signal<Out, Bits<16>>,
     pub a_rd_k0: Signal<Out, Bits<16>>,
+    /// The column tile `n0` of the fold that row belongs to (used by scan mode,
+    /// whose row tokens also read B and C at `n0 .. n0 + C`).
+    pub a_rd_n0: Signal<Out, Bits<16>>,
     /// B read: row `b_rd_k` (zero past K), elements `b_rd_n0 .. b_rd_n0 + C` (zero past N).
     pub b_rd_en: Signal<Out, Bit>,
     pub b_rd_k: Signal<Out, Bits<16>>,
@@ -134,6 +137,7 @@ impl<const R: usize, const C: usize> Default for Sequencer<R, C> {
             a_rd_en: Default::default(),
             a_rd_m: Default::default(),
             a_rd_k0: Default::default(),
+            a_rd_n0: Default::default(),
             b_rd_en: Default::default(),
             b_rd_k: Default::default(),
             b_rd_n0: Default::default(),
@@ -214,6 +218,7 @@ impl<const R: usize, const C: usize> Logic for Sequencer<R, C> {
         self.a_rd_en.next = self.a_issue.val();
         self.a_rd_m.next = self.slot.q.val();
         self.a_rd_k0.next = self.act_k0.q.val();
+        self.a_rd_n0.next = self.act_n0.q.val();
         self.b_rd_en.next = self.w_issue.val();
         self.b_rd_k.next = (self.w_k0.q.val() + (self.slot.q.val() - self.wstart.val()));
         self.b_rd_n0.next = self.w_n0.q.val();

@@ -1,0 +1,123 @@
+//! R×C grid of [`ScanPe`]s: row tokens and partial sums west → east,
+//! B, C and the a2 preload burst north → south. PE(i, j) is `pes[j·R + i]`.
+//! The west-edge partial sum is consumed one cycle after the token (by the
+//! PE's stage 1), so `psum_in[i]` must lag `valid_in[i]` & co. by one cycle;
+//! at the east edge the partial sum likewise leaves one cycle after the tag.
+
+use super::scan_pe::ScanPe;
+use rust_hdl::prelude::*;
+
+#[derive(LogicBlock)]
+pub struct ScanMesh<const R: usize, const C: usize> {
+    pub clock: Signal<In, Clock>,
+    // West edge, one lane per row.
+    pub valid_in: [Signal<In, Bit>; R],
+    pub first_in: [Signal<In, Bit>; R],
+    pub sel_in: [Signal<In, Bit>; R],
+    pub dlt_in: [Signal<In, Bits<18>>; R],
+    pub du_in: [Signal<In, Bits<28>>; R],
+    pub tag_in: [Signal<In, Bits<64>>; R],
+    pub psum_in: [Signal<In, Bits<64>>; R],
+    // North edge, one lane per column.
+    pub b_in: [Signal<In, Bits<16>>; C],
+    pub c_in: [Signal<In, Bits<16>>; C],
+    pub w_in: [Signal<In, Bits<16>>; C],
+    pub w_valid_in: [Signal<In, Bit>; C],
+    pub w_first_in: [Signal<In, Bit>; C],
+    pub w_buf_in: [Signal<In, Bit>; C],
+    // East edge.
+    pub valid_out: [Signal<Out, Bit>; R],
+    pub tag_out: [Signal<Out, Bits<64>>; R],
+    pub psum_out: [Signal<Out, Bits<64>>; R],
+    pub pes: Vec<ScanPe>,
+}
+
+impl<const R: usize, const C: usize> Default for ScanMesh<R, C> {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            valid_in: std::array::from_fn(|_| Default::default()),
+            first_in: std::array::from_fn(|_| Default::default()),
+            sel_in: std::array::from_fn(|_| Default::default()),
+            dlt_in: std::array::from_fn(|_| Default::default()),
+            du_in: std::array::from_fn(|_| Default::default()),
+            tag_in: std::array::from_fn(|_| Default::default()),
+            psum_in: std::array::from_fn(|_| Default::default()),
+            b_in: std::array::from_fn(|_| Default::default()),
+            c_in: std::array::from_fn(|_| Default::default()),
+            w_in: std::array::from_fn(|_| Default::default()),
+            w_valid_in: std::array::from_fn(|_| Default::default()),
+            w_first_in: std::array::from_fn(|_| Default::default()),
+            w_buf_in: std::array::from_fn(|_| Default::default()),
+            valid_out: std::array::from_fn(|_| Default::default()),
+            tag_out: std::array::from_fn(|_| Default::default()),
+            psum_out: std::array::from_fn(|_| Default::default()),
+            pes: (0..R * C).map(|_| ScanPe::default()).collect(),
+        }
+    }
+}
+
+impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        for rr in R..(R + 1) {
+            for j in 0..C {
+                for i in 0..R {
+                    self.pes[j * rr + i].clock.next = self.clock.val();
+                }
+            }
+            // West edge feeds column 0.
+            for i in 0..R {
+                self.pes[i].valid_in.next = self.valid_in[i].val();
+                self.pes[i].first_in.next = self.first_in[i].val();
+                self.pes[i].sel_in.next = self.sel_in[i].val();
+                self.pes[i].dlt_in.next = self.dlt_in[i].val();
+                self.pes[i].du_in.next = self.du_in[i].val();
+                self.pes[i].tag_in.next = self.tag_in[i].val();
+                self.pes[i].psum_in.next = self.psum_in[i].val();
+            }
+            // Row links: column j−1 → column j.
+            for j in 1..C {
+                for i in 0..R {
+                    self.pes[j * rr + i].valid_in.next = self.pes[(j - 1) * rr + i].valid_out.val();
+                    self.pes[j * rr + i].first_in.next = self.pes[(j - 1) * rr + i].first_out.val();
+                    self.pes[j * rr + i].sel_in.next = self.pes[(j - 1) * rr + i].sel_out.val();
+                    self.pes[j * rr + i].dlt_in.next = self.pes[(j - 1) * rr + i].dlt_out.val();
+                    self.pes[j * rr + i].du_in.next = self.pes[(j - 1) * rr + i].du_out.val();
+                    self.pes[j * rr + i].tag_in.next = self.pes[(j - 1) * rr + i].tag_out.val();
+                    self.pes[j * rr + i].psum_in.next = self.pes[(j - 1) * rr + i].psum_out.val();
+                }
+            }
+            // North edge feeds row 0.
+            for j in 0..C {
+                self.pes[j * rr].b_in.next = self.b_in[j].val();
+                self.pes[j * rr].c_in.next = self.c_in[j].val();
+                self.pes[j * rr].w_in.next = self.w_in[j].val();
+                self.pes[j * rr].w_valid_in.next = self.w_valid_in[j].val();
+                self.pes[j * rr].w_first_in.next = self.w_first_in[j].val();
+                self.pes[j * rr].w_buf_in.next = self.w_buf_in[j].val();
+            }
+            // Column links: row i−1 → row i.
+            for j in 0..C {
+                for i in 1..R {
+                    self.pes[j * rr + i].b_in.next = self.pes[j * rr + i - 1].b_out.val();
+                    self.pes[j * rr + i].c_in.next = self.pes[j * rr + i - 1].c_out.val();
+                    self.pes[j * rr + i].w_in.next = self.pes[j * rr + i - 1].w_out.val();
+                    self.pes[j * rr + i].w_valid_in.next =
+                        self.pes[j * rr + i - 1].w_valid_out.val();
+                    self.pes[j * rr + i].w_first_in.next =
+                        self.pes[j * rr + i - 1].w_first_out.val();
+                    self.pes[j * rr + i].w_buf_in.next = self.pes[j * rr + i - 1].w_buf_out.val();
+                }
+            }
+            // East edge: column C−1 of each row.
+            for cc in C..(C + 1) {
+                for i in 0..R {
+                    self.valid_out[i].next = self.pes[(cc - 1) * rr + i].valid_out.val();
+                    self.tag_out[i].next = self.pes[(cc - 1) * rr + i].tag_out.val();
+                    self.psum_out[i].next = self.pes[(cc - 1) * rr + i].psum_out.val();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! GEMM runs through the host interface of [`rtl::ssm::gemm_system::GemmSystem`]:
+//! A and B go in over the valid/ready write stream into the block-RAM
+//! buffers, the core runs on its own buffers and accumulator, and C comes
+//! back over the valid/ready read stream. [`crate::gemm::run_gemm`] serves
+//! the core's ports directly; both must agree on C and on the cycle count.
+
+use crate::clock::{Clocked, NotConverged};
+use crate::gemm::{GemmError, GemmRun};
+use rand::Rng as _;
+use rtl::ssm::gemm_system::GemmSystem;
+use rtl::ssm::GemmConfig;
+use rust_hdl::prelude::*;
+use std::time::Instant;
+
+/// Address bits per buffer bank.
+pub const GEMM_BANK_ADDR_BITS: usize = 12;
+
+/// GEMM array shapes compiled with the host interface.
+pub const SUPPORTED_GEMM_HOST_ARRAYS: &[(usize, usize)] = &[(8, 8), (3, 2)];
+
+/// C = A·B through the host interface; `ready_p` is the probability the host
+/// accepts an output word in a cycle.
+#[allow(clippy::too_many_arguments)]
+pub fn run_gemm_hosted(
+    a: &[i8],
+    b: &[i8],
+    m: usize,
+    k: usize,
+    n: usize,
+    array: (usize, usize),
+    ready_p: f64,
+    seed: u64,
+) -> Result<GemmRun, GemmError> {
+    let job = (a, b, m, k, n, ready_p, seed);
+    match array {
+        (8, 8) => hosted::<8, 8>(job),
+        (3, 2) => hosted::<3, 2>(job),
+        (rows, cols) => Err(GemmError::UnsupportedArray { rows, cols }),
+    }
+}
+
+type Job<'a> = (&'a [i8], &'a [i8], usize, usize, usize, f64, u64);
+
+/// The write stream that loads A and B into the buffers of an R×C system
+/// (zero-padded tiles: A to KT·R columns, B to KT·R rows × NT·C columns):
+/// (is B, bank, address, value) beats.
+pub fn load_beats(
+    a: &[i8],
+    b: &[i8],
+    m: usize,
+    k: usize,
+    n: usize,
+    r: usize,
+    c: usize,
+) -> Vec<(bool, usize, usize, i8)> {
+    let (kt, nt) = (k.div_ceil(r), n.div_ceil(c));
+    let mut beats = Vec::new();
+    for row in 0..m {
+        for col in 0..kt * r {
+            let v = if col < k { a[row * k + col] } else { 0 };
+            beats.push((false, col % r, row * kt + col / r, v));
+        }
+    }
+    for row in 0..kt * r {
+        for col in 0..nt * c {
+            let v = if row < k && col < n {
+                b[row * n + col]
+            } else {
+                0
+            };
+            beats.push((true, col % c, row * nt + col / c, v));
+        }
+    }
+    beats
+}
+
+fn bits_of<const N: usize>(v: u64) -> Bits<N> {
+    v.into()
+}
+
+fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, GemmError> {
+    let (a, b, m, k, n, ready_p, seed) = job;
+    if a.len() != m * k || b.len() != k * n || m == 0 || k == 0 || n == 0 {
+        return Err(GemmError::Shape(format!("A, B are not {m}×{k}, {k}×{n}")));
+    }
+    let (kt, nt) = (k.div_ceil(R), n.div_ceil(C));
+    let words = 1usize << GEMM_BANK_ADDR_BITS;
+    if m * kt > words || kt * R * nt > words || m * nt > words {
+        return Err(GemmError::Shape(format!(
+            "{m}×{k}·{k}×{n} needs more than {words} words per buffer bank on {R}x{C}"
+        )));
+    }
+    let sim_err = |e: NotConverged| GemmError::Sim(e.to_string());
+    let mut rng = golden::rng::seeded(seed);
+    let started = Instant::now();
+    let mut bench = Clocked::new(GemmSystem::<R, C, GEMM_BANK_ADDR_BITS>::default(), |u| {
+        &mut u.clock
+    })
+    .map_err(GemmError::Sim)?;
+    let beats = load_beats(a, b, m, k, n, R, C);
+    for (buf, bank, addr, v) in beats {
+        let u = &mut bench.uut;
+        u.wr_valid.next = true;
+        u.wr_buf.next = buf;
+        u.wr_bank.next = bits_of(bank as u64);
+        u.wr_addr.next = bits_of(addr as u64);
+        u.wr_data.next = bits_of(u64::from(v as u8));
+        bench.settle().map_err(sim_err)?;
+        if !bench.uut.wr_ready.val() {
+            return Err(GemmError::Sim("write stream not ready while idle".into()));
+        }
+        bench.tick().map_err(sim_err)?;
+    }
+    bench.uut.wr_valid.next = false;
+    {
+        let u = &mut bench.uut;
+        u.dim_m.next = bits_of(m as u64);
+        u.dim_k.next = bits_of(k as u64);
+        u.dim_n.next = bits_of(n as u64);
+        u.dim_kt.next = bits_of(kt as u64);
+        u.dim_nt.next = bits_of(nt as u64);
+        u.go.next = true;
+    }
+    bench.settle().map_err(sim_err)?;
+    bench.tick().map_err(sim_err)?;
+    bench.uut.go.next = false;
+    let cfg = GemmConfig::new(R, C);
+    let expected = cfg.cycles(m, k, n);
+    let limit = bench.edges + 4 * expected + 1000;
+    bench.settle().map_err(sim_err)?;
+    while bench.uut.busy.val() {
+        if bench.edges > limit {
+            return Err(GemmError::Sim("GEMM did not finish".into()));
+        }
+        bench.tick().map_err(sim_err)?;
+    }
+    bench.uut.out_start.next = true;
+    bench.settle().map_err(sim_err)?;
+    bench.tick().map_err(sim_err)?;
+    bench.uut.out_start.next = false;
+    let mut c = Vec::with_capacity(m * n);
+    let limit = bench.edges + (m * n) as u64 * 300 + 1000;
+    loop {
+        let ready = rng.gen_bool(ready_p.clamp(0.01, 1.0));
+        bench.uut.out_ready.next = ready;
+        bench.settle().map_err(sim_err)?;
+        let u = &bench.uut;
+        if u.out_valid.val() && ready {
+            c.push(u.out_data.val().to_u32() as i32);
+            if u.out_last.val() {
+                bench.tick().map_err(sim_err)?;
+                break;
+            }
+        }
+        if bench.edges > limit {
+            return Err(GemmError::Sim("read stream stalled".into()));
+        }
+        bench.tick().map_err(sim_err)?;
+    }
+    if c.len() != m * n {
+        return Err(GemmError::Sim(format!(
+            "read stream returned {} words, expected {}",
+            c.len(),
+            m * n
+        )));
+    }
+    let u = &bench.uut;
+    let cycles = u.cycles.val().to_u64();
+    let busy_pe_cycles = u.busy_pe_cycles.val().to_u64();
+    Ok(GemmRun {
+        m,
+        k,
+        n,
+        array: cfg,
+        c,
+        cycles,
+        busy_pe_cycles,
+        stall_cycles: u.stall_cycles.val().to_u64(),
+        bubble_cycles: u.bubble_cycles.val().to_u64(),
+        utilization: cfg.utilization(busy_pe_cycles, cycles),
+        expected_cycles: expected,
+        sim_seconds: started.elapsed().as_secs_f64(),
+        sim_edges: bench.edges,
+    })
+}

@@ -1,0 +1,380 @@
+//! Cycle-accurate selective-scan runs on [`rtl::ssm::ScanCore`].
+//!
+//! [`run_scan`] loads the fixed-point inputs ([`FixedScanInputs`], the words
+//! the hardware is loaded with) into modelled operand buffers, starts the
+//! core, serves its read and write ports cycle by cycle and returns y with the
+//! hardware performance counters. Buffers behave like block RAMs: one-cycle
+//! read latency, a read in the same cycle as a write to the same word returns
+//! the old word; they hold zero-padded tiles (reads past the matrix edges
+//! return zero, writes to padded rows are dropped).
+//!
+//! A VCD trace of every signal can be streamed to a writer
+//! ([`ScanOptions::vcd`]): rust-hdl's VCD probe writes each change as it
+//! happens, nothing is kept in memory.
+
+use crate::clock::{Clocked, NotConverged};
+use golden::ssm::fixed::FixedScanInputs;
+use rand::Rng as _;
+use rtl::ssm::{ScanArray, ScanCore, MAX_DIM};
+use rust_hdl::core::vcd_probe::VCDProbe;
+use rust_hdl::prelude::*;
+use std::fmt;
+use std::io::Write;
+use std::time::Instant;
+
+/// Scan array shapes (R, C) compiled into `sim` (the first is the default).
+pub const SUPPORTED_SCAN_ARRAYS: &[(usize, usize)] = &[(4, 4), (2, 2), (2, 3), (3, 2)];
+
+/// The result of one scan on the simulated core.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScanRun {
+    pub l: usize,
+    pub d: usize,
+    pub n: usize,
+    pub array: ScanArray,
+    /// y, L×D row-major, Q16.16.
+    pub y: Vec<i64>,
+    /// Hardware counter: cycles from the cycle after `go` to the last y write.
+    pub cycles: u64,
+    /// Hardware counter: PE recurrence steps on real (d, n) cells.
+    pub busy_pe_cycles: u64,
+    /// Hardware counter: cycles the issue stream was frozen by back-pressure.
+    pub stall_cycles: u64,
+    /// Hardware counter: empty token slots while the next fold's a2 loads (L < R).
+    pub bubble_cycles: u64,
+    /// busy_pe_cycles / (R·C·cycles).
+    pub utilization: f64,
+    /// The closed-form cycle count without stalls ([`ScanArray::cycles`]).
+    pub expected_cycles: u64,
+    /// Wall-clock seconds of the simulation and clock edges applied.
+    pub sim_seconds: f64,
+    pub sim_edges: u64,
+}
+
+impl ScanRun {
+    /// Simulated clock cycles per wall-clock second.
+    pub fn sim_speed(&self) -> f64 {
+        self.sim_edges as f64 / self.sim_seconds.max(1e-9)
+    }
+}
+
+/// Options of a run beyond the inputs.
+#[derive(Default)]
+pub struct ScanOptions<'a> {
+    /// Probability that the buffers assert `stall` in a given cycle.
+    pub stall_probability: f64,
+    /// Seed of the stall pattern.
+    pub seed: u64,
+    /// Stream a VCD trace of every signal here.
+    pub vcd: Option<&'a mut dyn Write>,
+}
+
+/// Why a run could not be made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScanError {
+    /// The array shape is not one of [`SUPPORTED_SCAN_ARRAYS`].
+    UnsupportedArray { rows: usize, cols: usize },
+    /// Dimensions out of range or inconsistent input lengths.
+    Shape(String),
+    /// The simulation failed (did not settle, never finished, trace I/O).
+    Sim(String),
+}
+
+impl fmt::Display for ScanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScanError::UnsupportedArray { rows, cols } => write!(
+                f,
+                "scan array {rows}x{cols} is not compiled in; supported: {}",
+                SUPPORTED_SCAN_ARRAYS
+                    .iter()
+                    .map(|(r, c)| format!("{r}x{c}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ScanError::Shape(s) => write!(f, "bad scan shape: {s}"),
+            ScanError::Sim(s) => write!(f, "simulation failed: {s}"),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+/// The scan on the simulated core with the array `(R, C)`.
+pub fn run_scan(x: &FixedScanInputs, array: (usize, usize)) -> Result<ScanRun, ScanError> {
+    run_scan_with(x, array, ScanOptions::default())
+}
+
+/// [`run_scan`] with options (back-pressure, VCD trace).
+pub fn run_scan_with(
+    x: &FixedScanInputs,
+    array: (usize, usize),
+    opts: ScanOptions<'_>,
+) -> Result<ScanRun, ScanError> {
+    check_shape(x)?;
+    match array {
+        (4, 4) => run::<4, 4>(x, opts),
+        (2, 2) => run::<2, 2>(x, opts),
+        (2, 3) => run::<2, 3>(x, opts),
+        (3, 2) => run::<3, 2>(x, opts),
+        (rows, cols) => Err(ScanError::UnsupportedArray { rows, cols }),
+    }
+}
+
+fn check_shape(x: &FixedScanInputs) -> Result<(), ScanError> {
+    let (l, d, n) = (x.l, x.d, x.n);
+    for (name, v) in [("L", l), ("D", d), ("N", n)] {
+        if v == 0 || v > MAX_DIM {
+            return Err(ScanError::Shape(format!(
+                "{name} = {v}, must be in 1..={MAX_DIM}"
+            )));
+        }
+    }
+    let lens = [
+        ("u", x.u.len(), l * d),
+        ("delta", x.delta.len(), l * d),
+        ("a2", x.a2.len(), d * n),
+        ("B", x.b.len(), l * n),
+        ("C", x.c.len(), l * n),
+        ("D", x.skip.len(), d),
+        ("delta_bias", x.delta_bias.len(), d),
+        ("z", x.z.as_ref().map_or(l * d, Vec::len), l * d),
+    ];
+    for (name, got, want) in lens {
+        if got != want {
+            return Err(ScanError::Shape(format!(
+                "{name} has {got} values, expected {want}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn word<const N: usize>(v: i64) -> Bits<N> {
+    let mask = if N == 64 { u64::MAX } else { (1u64 << N) - 1 };
+    ((v as u64) & mask).into()
+}
+
+/// The modelled operand buffers and result memories.
+struct Buffers<'a> {
+    x: &'a FixedScanInputs,
+    /// y accumulator, L×D (64-bit Q.30).
+    acc: Vec<i64>,
+    /// y, L×D (Q16.16).
+    y: Vec<i64>,
+}
+
+impl Buffers<'_> {
+    /// Element (row, col) of a row-major `rows`×`cols` matrix, zero outside.
+    fn at(m: &[i64], cols: usize, rows: usize, row: usize, col: usize) -> i64 {
+        if row < rows && col < cols {
+            m[row * cols + col]
+        } else {
+            0
+        }
+    }
+}
+
+fn run<const R: usize, const C: usize>(
+    x: &FixedScanInputs,
+    opts: ScanOptions<'_>,
+) -> Result<ScanRun, ScanError> {
+    let (l, d, n) = (x.l, x.d, x.n);
+    let cfg = ScanArray::new(R, C);
+    let mut buf = Buffers {
+        x,
+        acc: vec![0; l * d],
+        y: vec![0; l * d],
+    };
+    let mut rng = golden::rng::seeded(opts.seed);
+    let p = opts.stall_probability.clamp(0.0, 0.99);
+    let sim_err = |e: NotConverged| ScanError::Sim(e.to_string());
+    let io_err = |e: std::io::Error| ScanError::Sim(format!("VCD trace: {e}"));
+
+    let started = Instant::now();
+    let mut bench =
+        Clocked::new(ScanCore::<R, C>::default(), |u| &mut u.clock).map_err(ScanError::Sim)?;
+    let mut vcd: Option<VCDProbe<&mut dyn Write>> = opts.vcd.map(|w| {
+        let probe = write_vcd_header(w, &bench.uut);
+        write_vcd_dump(probe, &bench.uut)
+    });
+    // Half-period steps of a 10 ns clock, in ps like rust-hdl's simulator.
+    let mut trace = |bench: &Clocked<ScanCore<R, C>>, half: u64| -> Result<(), ScanError> {
+        if let Some(probe) = vcd.take() {
+            let mut probe = probe;
+            probe.timestamp(half * 5_000).map_err(io_err)?;
+            vcd = Some(write_vcd_change(probe, &bench.uut));
+        }
+        Ok(())
+    };
+    {
+        let u = &mut bench.uut;
+        u.dim_l.next = word(l as i64);
+        u.dim_d.next = word(d as i64);
+        u.dim_n.next = word(n as i64);
+        u.softplus.next = x.delta_softplus;
+        u.gate.next = x.z.is_some();
+        u.go.next = true;
+    }
+    bench.settle().map_err(sim_err)?;
+    bench.rise().map_err(sim_err)?;
+    trace(&bench, 1)?;
+    bench.fall();
+    bench.uut.go.next = false;
+
+    let expected = cfg.cycles(l, d, n);
+    let limit = ((expected as f64) / (1.0 - p) * 4.0) as u64 + 1000;
+    let mut busy_seen = false;
+    loop {
+        bench.uut.stall.next = p > 0.0 && rng.gen_bool(p);
+        bench.settle().map_err(sim_err)?;
+        trace(&bench, 2 * bench.edges)?;
+        let u = &mut bench.uut;
+        if !u.busy.val() {
+            if busy_seen {
+                break;
+            }
+            return Err(ScanError::Sim("core did not start".into()));
+        }
+        busy_seen = true;
+        if bench.edges > limit {
+            return Err(ScanError::Sim(format!("not finished after {limit} cycles")));
+        }
+        // This cycle's requests; reads see the memories before this cycle's writes.
+        let row_rd = u
+            .rd_en
+            .val()
+            .then(|| (u.rd_t.val().index(), u.rd_d0.val().index()));
+        let bc_rd = u
+            .bc_rd_en
+            .val()
+            .then(|| (u.bc_rd_t.val().index(), u.bc_rd_n0.val().index()));
+        let a2_rd = u
+            .a2_rd_en
+            .val()
+            .then(|| (u.a2_rd_d.val().index(), u.a2_rd_n0.val().index()));
+        let acc_rd: Vec<Option<i64>> = (0..R)
+            .map(|r| {
+                u.acc_rd_en[r].val().then(|| {
+                    let (t, dd) = (
+                        u.acc_rd_t[r].val().index(),
+                        u.acc_rd_d0[r].val().index() + r,
+                    );
+                    Buffers::at(&buf.acc, d, l, t, dd)
+                })
+            })
+            .collect();
+        for r in 0..R {
+            if u.acc_wr_en[r].val() {
+                let (t, dd) = (
+                    u.acc_wr_t[r].val().index(),
+                    u.acc_wr_d0[r].val().index() + r,
+                );
+                if t < l && dd < d {
+                    buf.acc[t * d + dd] = u.acc_wr_data[r].val().to_u64() as i64;
+                }
+            }
+            if u.y_wr_en[r].val() {
+                let (t, dd) = (u.y_wr_t[r].val().index(), u.y_wr_d0[r].val().index() + r);
+                if t < l && dd < d {
+                    let v = u.y_wr_data[r].val().to_u64() as u32 as i32;
+                    buf.y[t * d + dd] = i64::from(v);
+                }
+            }
+        }
+        bench.rise().map_err(sim_err)?;
+        trace(&bench, 2 * bench.edges - 1)?;
+        bench.fall();
+        // Read data returns in the next cycle.
+        let u = &mut bench.uut;
+        let x = buf.x;
+        if let Some((t, d0)) = row_rd {
+            for r in 0..R {
+                let ch = d0 + r;
+                u.u_data[r].next = word(Buffers::at(&x.u, d, l, t, ch));
+                u.delta_data[r].next = word(Buffers::at(&x.delta, d, l, t, ch));
+                let z = x.z.as_ref().map_or(0, |z| Buffers::at(z, d, l, t, ch));
+                u.z_data[r].next = word(z);
+                u.bias_data[r].next = word(Buffers::at(&x.delta_bias, d, 1, 0, ch));
+                u.skip_data[r].next = word(Buffers::at(&x.skip, d, 1, 0, ch));
+            }
+        }
+        if let Some((t, n0)) = bc_rd {
+            for c in 0..C {
+                u.b_data[c].next = word(Buffers::at(&x.b, n, l, t, n0 + c));
+                u.c_data[c].next = word(Buffers::at(&x.c, n, l, t, n0 + c));
+            }
+        }
+        if let Some((ch, n0)) = a2_rd {
+            for c in 0..C {
+                u.a2_data[c].next = word(Buffers::at(&x.a2, n, d, ch, n0 + c));
+            }
+        }
+        for (r, v) in acc_rd.into_iter().enumerate() {
+            if let Some(v) = v {
+                u.acc_rd_data[r].next = word(v);
+            }
+        }
+    }
+    let sim_seconds = started.elapsed().as_secs_f64();
+    let u = &bench.uut;
+    let cycles = u.cycles.val().to_u64();
+    let busy_pe_cycles = u.busy_pe_cycles.val().to_u64();
+    Ok(ScanRun {
+        l,
+        d,
+        n,
+        array: cfg,
+        y: buf.y,
+        cycles,
+        busy_pe_cycles,
+        stall_cycles: u.stall_cycles.val().to_u64(),
+        bubble_cycles: u.bubble_cycles.val().to_u64(),
+        utilization: cfg.utilization(busy_pe_cycles, cycles),
+        expected_cycles: expected,
+        sim_seconds,
+        sim_edges: bench.edges,
+    })
+}
+
+/// Where two L×D results differ.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScanMismatches {
+    pub count: usize,
+    /// The first few: (t, d, got, want).
+    pub first: Vec<(usize, usize, i64, i64)>,
+}
+
+impl fmt::Display for ScanMismatches {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} mismatching elements", self.count)?;
+        for (t, d, got, want) in &self.first {
+            write!(f, "; y[{t}][{d}] = {got}, expected {want}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Bit-exact comparison of `got` against `want` (both L×D, D = `d`).
+pub fn compare_scan(got: &[i64], want: &[i64], d: usize) -> Result<(), ScanMismatches> {
+    if got.len() != want.len() {
+        return Err(ScanMismatches {
+            count: got.len().abs_diff(want.len()).max(1),
+            first: vec![],
+        });
+    }
+    let bad: Vec<_> = got
+        .iter()
+        .zip(want)
+        .enumerate()
+        .filter(|(_, (g, w))| g != w)
+        .map(|(i, (g, w))| (i / d, i % d, *g, *w))
+        .collect();
+    match bad.is_empty() {
+        true => Ok(()),
+        false => Err(ScanMismatches {
+            count: bad.len(),
+            first: bad.into_iter().take(8).collect(),
+        }),
+    }
+}

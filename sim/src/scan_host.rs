@@ -1,0 +1,200 @@
+//! Scan runs through the host interface of [`rtl::ssm::scan_system::ScanSystem`]:
+//! every operand word goes in over the valid/ready write stream into the
+//! block-RAM buffers, the core runs on its own buffers, and y comes back
+//! over the valid/ready read stream — the path a host (DMA, soft CPU) uses.
+//! [`crate::scan::run_scan`] serves the core's buffer ports directly instead;
+//! both must give the same y and the same core cycle count.
+
+use crate::clock::{Clocked, NotConverged};
+use crate::scan::{ScanError, ScanRun};
+use golden::ssm::fixed::FixedScanInputs;
+use rand::Rng as _;
+use rtl::ssm::scan_system::ScanSystem;
+use rtl::ssm::ScanArray;
+use rust_hdl::prelude::*;
+use std::time::Instant;
+
+/// Address bits per buffer bank: 8192 words (the default workload's
+/// L·⌈D/R⌉ on 4×4).
+pub const HOST_BANK_ADDR_BITS: usize = 13;
+
+/// Scan array shapes compiled with the host interface.
+pub const SUPPORTED_HOST_ARRAYS: &[(usize, usize)] = &[(4, 4), (3, 2)];
+
+/// One write-stream beat: (buffer id, bank, address, data).
+pub type Beat = (u64, u64, u64, u64);
+
+/// The write stream that loads `x` into the buffers of an R×C system
+/// (zero-padded tiles): (buffer id, bank, address, data) beats.
+pub fn load_beats(x: &FixedScanInputs, r: usize, c: usize) -> Vec<Beat> {
+    let (l, d, n) = (x.l, x.d, x.n);
+    let (dt, nt) = (d.div_ceil(r), n.div_ceil(c));
+    let w16 = |v: i64| (v as u64) & 0xFFFF;
+    let mut beats = Vec::new();
+    for t in 0..l {
+        for ch in 0..dt * r {
+            let at = |m: &[i64]| if ch < d { w16(m[t * d + ch]) } else { 0 };
+            let z = x.z.as_ref().map_or(0, |z| at(z));
+            let word = at(&x.u) | (at(&x.delta) << 16) | (z << 32);
+            beats.push((0, (ch % r) as u64, (t * dt + ch / r) as u64, word));
+        }
+        for s in 0..nt * c {
+            let at = |m: &[i64]| if s < n { w16(m[t * n + s]) } else { 0 };
+            beats.push((
+                2,
+                (s % c) as u64,
+                (t * nt + s / c) as u64,
+                at(&x.b) | (at(&x.c) << 16),
+            ));
+        }
+    }
+    for ch in 0..dt * r {
+        let at = |m: &[i64]| if ch < d { w16(m[ch]) } else { 0 };
+        beats.push((
+            1,
+            (ch % r) as u64,
+            (ch / r) as u64,
+            at(&x.delta_bias) | (at(&x.skip) << 16),
+        ));
+        for s in 0..nt * c {
+            let a2 = if ch < d && s < n {
+                w16(x.a2[ch * n + s])
+            } else {
+                0
+            };
+            beats.push((3, (s % c) as u64, (ch * nt + s / c) as u64, a2));
+        }
+    }
+    beats
+}
+
+/// The scan through the host interface with the array `(R, C)`. `ready_p`
+/// is the probability that the host accepts an output word in a cycle
+/// (back-pressure on the read stream); `seed` its pattern.
+pub fn run_scan_hosted(
+    x: &FixedScanInputs,
+    array: (usize, usize),
+    ready_p: f64,
+    seed: u64,
+) -> Result<ScanRun, ScanError> {
+    match array {
+        (4, 4) => hosted::<4, 4>(x, ready_p, seed),
+        (3, 2) => hosted::<3, 2>(x, ready_p, seed),
+        (rows, cols) => Err(ScanError::UnsupportedArray { rows, cols }),
+    }
+}
+
+fn bits_of<const N: usize>(v: u64) -> Bits<N> {
+    v.into()
+}
+
+fn hosted<const R: usize, const C: usize>(
+    x: &FixedScanInputs,
+    ready_p: f64,
+    seed: u64,
+) -> Result<ScanRun, ScanError> {
+    let (l, d, n) = (x.l, x.d, x.n);
+    let (dt, nt) = (d.div_ceil(R), n.div_ceil(C));
+    let words = 1usize << HOST_BANK_ADDR_BITS;
+    if l * dt > words || l * nt > words || d * nt > words || l > 32767 || d > 32767 || n > 32767 {
+        return Err(ScanError::Shape(format!(
+            "L={l} D={d} N={n} needs more than {words} words per buffer bank on {R}x{C}"
+        )));
+    }
+    let sim_err = |e: NotConverged| ScanError::Sim(e.to_string());
+    let mut rng = golden::rng::seeded(seed);
+    let started = Instant::now();
+    let mut bench = Clocked::new(ScanSystem::<R, C, HOST_BANK_ADDR_BITS>::default(), |u| {
+        &mut u.clock
+    })
+    .map_err(ScanError::Sim)?;
+    // Load: one beat per cycle while the system is ready.
+    for (buf, bank, addr, data) in load_beats(x, R, C) {
+        let u = &mut bench.uut;
+        u.wr_valid.next = true;
+        u.wr_buf.next = bits_of(buf);
+        u.wr_bank.next = bits_of(bank);
+        u.wr_addr.next = bits_of(addr);
+        u.wr_data.next = bits_of(data);
+        bench.settle().map_err(sim_err)?;
+        if !bench.uut.wr_ready.val() {
+            return Err(ScanError::Sim("write stream not ready while idle".into()));
+        }
+        bench.tick().map_err(sim_err)?;
+    }
+    bench.uut.wr_valid.next = false;
+    // Run.
+    {
+        let u = &mut bench.uut;
+        u.dim_l.next = bits_of(l as u64);
+        u.dim_d.next = bits_of(d as u64);
+        u.dim_n.next = bits_of(n as u64);
+        u.dim_dt.next = bits_of(dt as u64);
+        u.dim_nt.next = bits_of(nt as u64);
+        u.softplus.next = x.delta_softplus;
+        u.gate.next = x.z.is_some();
+        u.go.next = true;
+    }
+    bench.settle().map_err(sim_err)?;
+    bench.tick().map_err(sim_err)?;
+    bench.uut.go.next = false;
+    let cfg = ScanArray::new(R, C);
+    let expected = cfg.cycles(l, d, n);
+    let limit = bench.edges + 4 * expected + 1000;
+    bench.settle().map_err(sim_err)?;
+    while bench.uut.busy.val() {
+        if bench.edges > limit {
+            return Err(ScanError::Sim("scan did not finish".into()));
+        }
+        bench.tick().map_err(sim_err)?;
+    }
+    // Read y back over the output stream.
+    bench.uut.out_start.next = true;
+    bench.settle().map_err(sim_err)?;
+    bench.tick().map_err(sim_err)?;
+    bench.uut.out_start.next = false;
+    let mut y = Vec::with_capacity(l * d);
+    let limit = bench.edges + (l * d) as u64 * 3 * 100 + 1000;
+    loop {
+        let ready = rng.gen_bool(ready_p.clamp(0.01, 1.0));
+        bench.uut.out_ready.next = ready;
+        bench.settle().map_err(sim_err)?;
+        let u = &bench.uut;
+        if u.out_valid.val() && ready {
+            y.push(i64::from(u.out_data.val().to_u64() as u32 as i32));
+            if u.out_last.val() {
+                bench.tick().map_err(sim_err)?;
+                break;
+            }
+        }
+        if bench.edges > limit {
+            return Err(ScanError::Sim("read stream stalled".into()));
+        }
+        bench.tick().map_err(sim_err)?;
+    }
+    if y.len() != l * d {
+        return Err(ScanError::Sim(format!(
+            "read stream returned {} words, expected {}",
+            y.len(),
+            l * d
+        )));
+    }
+    let u = &bench.uut;
+    let cycles = u.cycles.val().to_u64();
+    let busy_pe_cycles = u.busy_pe_cycles.val().to_u64();
+    Ok(ScanRun {
+        l,
+        d,
+        n,
+        array: cfg,
+        y,
+        cycles,
+        busy_pe_cycles,
+        stall_cycles: u.stall_cycles.val().to_u64(),
+        bubble_cycles: u.bubble_cycles.val().to_u64(),
+        utilization: cfg.utilization(busy_pe_cycles, cycles),
+        expected_cycles: expected,
+        sim_seconds: started.elapsed().as_secs_f64(),
+        sim_edges: bench.edges,
+    })
+}
