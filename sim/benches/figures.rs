@@ -4,11 +4,12 @@
 //! bit for bit against `selective_scan_fixed`. Prints, asserts nothing about
 //! speed.
 
+use golden::ssm::block::gemm_i8;
 use golden::ssm::fixed::{selective_scan_fixed, FixedScanInputs, ScanUnits};
 use golden::ssm::workload::{scan_workload, DEFAULT_D, DEFAULT_L, DEFAULT_N};
 use rand::Rng;
 use rtl::ssm::{GemmConfig, ScanArray, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY};
-use sim::gemm::{gemm_reference, run_gemm, GemmRun};
+use sim::gemm::{run_gemm, GemmRun};
 use sim::scan::{compare_scan, run_scan, ScanRun};
 
 const SCAN: (usize, usize) = (DEFAULT_SCAN_ARRAY.rows, DEFAULT_SCAN_ARRAY.cols);
@@ -28,7 +29,7 @@ fn gemm(m: usize, k: usize, n: usize) -> GemmRun {
     let a: Vec<i8> = (0..m * k).map(|_| rng.gen()).collect();
     let b: Vec<i8> = (0..k * n).map(|_| rng.gen()).collect();
     let run = run_gemm(&a, &b, m, k, n, GEMM).expect("gemm runs");
-    assert_eq!(run.c, gemm_reference(&a, &b, m, k, n), "bit-exact");
+    assert_eq!(run.c, gemm_i8(&a, &b, m, k, n), "bit-exact");
     run
 }
 

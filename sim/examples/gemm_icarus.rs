@@ -12,10 +12,11 @@
 //!
 //! Files go to `build/cosim/` (not committed).
 
+use golden::ssm::block::gemm_i8;
 use rand::Rng;
 use rtl::ssm::{GemmConfig, GemmCore};
 use rust_hdl::prelude::*;
-use sim::gemm::{gemm_reference, run_gemm};
+use sim::gemm::run_gemm;
 use std::fmt::Write as _;
 use std::process::Command;
 
@@ -35,7 +36,7 @@ fn main() {
     let mut rng = golden::rng::seeded(seed);
     let a: Vec<i8> = (0..m * k).map(|_| rng.gen()).collect();
     let b: Vec<i8> = (0..k * n).map(|_| rng.gen()).collect();
-    let want = gemm_reference(&a, &b, m, k, n);
+    let want = gemm_i8(&a, &b, m, k, n);
     let cycles = GemmConfig::new(R, C).cycles(m, k, n);
     let rust = run_gemm(&a, &b, m, k, n, (R, C)).expect("rust-hdl run");
     assert_eq!(

@@ -8,11 +8,11 @@
 //! cargo run --release -p sim --example gemm_system_icarus [M K N [seed]]
 //! ```
 
+use golden::ssm::block::gemm_i8;
 use rand::Rng;
 use rtl::ssm::gemm_system::GemmSystem;
 use rtl::ssm::GemmConfig;
 use rust_hdl::prelude::*;
-use sim::gemm::gemm_reference;
 use sim::gemm_host::load_beats;
 use std::fmt::Write as _;
 use std::process::Command;
@@ -33,7 +33,7 @@ fn main() {
     let mut rng = golden::rng::seeded(args.get(3).copied().unwrap_or(11) as u64);
     let a: Vec<i8> = (0..m * k).map(|_| rng.gen()).collect();
     let b: Vec<i8> = (0..k * n).map(|_| rng.gen()).collect();
-    let want = gemm_reference(&a, &b, m, k, n);
+    let want = gemm_i8(&a, &b, m, k, n);
     let cycles = GemmConfig::new(R, C).cycles(m, k, n);
     let (kt, nt) = (k.div_ceil(R), n.div_ceil(C));
     assert!(m * kt <= 1 << A && kt * R * nt <= 1 << A, "too large for A");

@@ -318,24 +318,6 @@ impl Job<'_> {
     }
 }
 
-/// Plain integer matmul, the reference the core must match bit for bit:
-/// `C[i][j] = Σ_k A[i][k]·B[k][j]` in int32 with two's-complement wrap.
-pub fn gemm_reference(a: &[i8], b: &[i8], m: usize, k: usize, n: usize) -> Vec<i32> {
-    assert_eq!(a.len(), m * k, "A is not M×K");
-    assert_eq!(b.len(), k * n, "B is not K×N");
-    let mut c = vec![0i32; m * n];
-    for i in 0..m {
-        for j in 0..n {
-            let mut s = 0i32;
-            for kk in 0..k {
-                s = s.wrapping_add(a[i * k + kk] as i32 * b[kk * n + j] as i32);
-            }
-            c[i * n + j] = s;
-        }
-    }
-    c
-}
-
 /// Where two M×N int32 results differ.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mismatches {

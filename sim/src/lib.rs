@@ -18,8 +18,8 @@ pub mod scan;
 pub mod scan_host;
 
 pub use gemm::{
-    compare_exact, gemm_reference, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun,
-    Mismatches, SUPPORTED_ARRAYS,
+    compare_exact, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun, Mismatches,
+    SUPPORTED_ARRAYS,
 };
 pub use rtl::ssm::{GemmConfig, ScanArray, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY, MAX_DIM};
 pub use scan::{

@@ -2,11 +2,10 @@
 //! bit-exact against the integer reference, cycle counts against the closed
 //! form, counters, back-pressure, and the utilization figures.
 
+use golden::ssm::block::gemm_i8;
 use rand::Rng;
 use rtl::ssm::GemmConfig;
-use sim::gemm::{
-    compare_exact, gemm_reference, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun,
-};
+use sim::gemm::{compare_exact, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun};
 
 fn random_matrix(rng: &mut golden::rng::Rng, len: usize) -> Vec<i8> {
     (0..len).map(|_| rng.gen::<i8>()).collect()
@@ -22,7 +21,7 @@ fn run_and_check(
     array: (usize, usize),
 ) -> GemmRun {
     let run = run_gemm(a, b, m, k, n, array).unwrap();
-    let want = gemm_reference(a, b, m, k, n);
+    let want = gemm_i8(a, b, m, k, n);
     if let Err(e) = compare_exact(&run.c, &want, n) {
         panic!("{m}x{k}x{n} on {array:?}: {e}");
     }
@@ -131,7 +130,7 @@ fn planted_one_lsb_error_is_caught() {
     let a = random_matrix(&mut rng, m * k);
     let b = random_matrix(&mut rng, k * n);
     let run = run_gemm(&a, &b, m, k, n, (4, 4)).unwrap();
-    let want = gemm_reference(&a, &b, m, k, n);
+    let want = gemm_i8(&a, &b, m, k, n);
     assert_eq!(compare_exact(&run.c, &want, n), Ok(()));
     let mut planted = run.c.clone();
     let (row, col) = (4, 5);
@@ -153,7 +152,7 @@ fn planted_one_lsb_error_is_caught() {
             *x = 1;
         }
     }
-    let want = gemm_reference(&a, &b_nonzero, m, k, n);
+    let want = gemm_i8(&a, &b_nonzero, m, k, n);
     let run = run_gemm(&a_planted, &b_nonzero, m, k, n, (4, 4)).unwrap();
     let err = compare_exact(&run.c, &want, n).unwrap_err();
     assert_eq!(err.count, n, "every element of row 0 moves by ±B[0][j] ≠ 0");
@@ -199,7 +198,7 @@ fn random_stalls_keep_results_exact() {
             seed: rng.gen(),
         };
         let run = run_gemm_with(&a, &b, m, k, n, array, &opts).unwrap();
-        let want = gemm_reference(&a, &b, m, k, n);
+        let want = gemm_i8(&a, &b, m, k, n);
         compare_exact(&run.c, &want, n).unwrap();
         assert!(run.stall_cycles > 0, "stalls were injected");
         assert_eq!(run.cycles, run.expected_cycles + run.stall_cycles);
@@ -303,7 +302,7 @@ fn the_host_interface_loads_runs_and_streams_c_back_bit_exactly() {
         let b = random_matrix(&mut rng, k * n);
         let direct = run_and_check(&a, &b, m, k, n, array);
         let hosted = run_gemm_hosted(&a, &b, m, k, n, array, 0.6, 4).unwrap();
-        compare_exact(&hosted.c, &gemm_reference(&a, &b, m, k, n), n).unwrap();
+        compare_exact(&hosted.c, &gemm_i8(&a, &b, m, k, n), n).unwrap();
         assert_eq!(
             hosted.cycles, direct.cycles,
             "the buffers never stall the core"
