@@ -1,0 +1,2 @@
+//! Cycle-accurate drivers of the spikescan RTL.
+pub mod snn;
