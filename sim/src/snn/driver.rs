@@ -224,11 +224,13 @@ pub fn decode_state(word: u64) -> NeuronState {
     }
 }
 
-fn core_cycle(core: &mut SnnCore) {
+/// One core clock cycle, nothing else moving.
+pub fn core_cycle(core: &mut SnnCore) {
     cycle(core, |c| &mut c.clock);
 }
 
-fn counters(core: &SnnCore) -> CoreCounters {
+/// The counters as the core shows them now.
+pub fn read_counters(core: &SnnCore) -> CoreCounters {
     let r = |s: &Signal<Out, Bits<32>>| s.val().to_u64();
     CoreCounters {
         sops: r(&core.sops),
@@ -382,7 +384,7 @@ impl Host {
 
     /// The step's work from the counter deltas (the core is idle now).
     fn record_step(&mut self, core: &SnnCore) {
-        let now = counters(core);
+        let now = read_counters(core);
         let before = self.last_counters;
         self.steps.push(StepRecord {
             busy_cycles: core.last_step_cycles.val().to_u64(),
@@ -391,6 +393,29 @@ impl Host {
         });
         self.last_counters = now;
     }
+}
+
+/// A connected, settled core in its reset state.
+pub fn new_core() -> Box<SnnCore> {
+    let mut core = Box::<SnnCore>::default();
+    core.connect_all();
+    settle(core.as_mut());
+    core
+}
+
+/// Loads `net` through the configuration port (core clock, one write per
+/// cycle); returns the cycles taken. `net` must pass [`check_supported`].
+pub fn configure(core: &mut SnnCore, net: &Network) -> u64 {
+    let writes = config_writes(net);
+    for &(addr, data) in &writes {
+        core.cfg_write.next = true;
+        core.cfg_addr.next = addr.into();
+        core.cfg_data.next = data.into();
+        core_cycle(core);
+    }
+    core.cfg_write.next = false;
+    core_cycle(core);
+    writes.len() as u64 + 1
 }
 
 /// Runs `net` on the core. With `vcd`, every signal change is streamed to
@@ -415,25 +440,14 @@ pub fn run<W: Write>(
     check_supported(net)?;
     net.assert_consistent();
     let n_hw = padded_neurons(net.n);
-    let mut core = Box::<SnnCore>::default();
-    core.connect_all();
-    settle(core.as_mut());
+    let mut core = new_core();
     let mut vcd = vcd.map(|w| {
         let v = write_vcd_header(w, core.as_ref());
         write_vcd_dump(v, core.as_ref())
     });
 
     // 1. Configuration.
-    let writes = config_writes(net);
-    for &(addr, data) in &writes {
-        core.cfg_write.next = true;
-        core.cfg_addr.next = addr.into();
-        core.cfg_data.next = data.into();
-        core_cycle(&mut core);
-    }
-    core.cfg_write.next = false;
-    core_cycle(&mut core);
-    let config_cycles = writes.len() as u64 + 1;
+    let config_cycles = configure(&mut core, net);
 
     // 2. The run, two clock domains.
     let mut host = Host::new(net, host_cfg);
@@ -483,7 +497,7 @@ pub fn run<W: Write>(
         core_cycle(&mut core);
         final_state.push(decode_state(core.dbg_state.val().to_u64()));
     }
-    let counters = counters(&core);
+    let counters = read_counters(&core);
     let mut spikes: Vec<Event> = host
         .received
         .iter()
