@@ -2,6 +2,7 @@
 
 mod gen;
 mod golden_run;
+mod sim;
 mod verify;
 
 use crate::cli::{Cli, Command};
@@ -12,6 +13,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Gen(cmd) => gen::run(cmd),
         Command::Golden(cmd) => golden_run::run(cmd),
         Command::Verify(cmd) => verify::run(cmd),
+        Command::Sim(cmd) => sim::run(cmd),
     }
 }
 

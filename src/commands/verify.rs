@@ -14,6 +14,8 @@ use golden::ssm::workload::{scan_workload, DEFAULT_D, DEFAULT_L, DEFAULT_N};
 use golden::ssm::{fixed, float, ScanInputs};
 use golden::Matrix;
 use serde::Serialize;
+use sim::snn::HostConfig;
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// Seed of the built-in default workloads.
@@ -37,6 +39,41 @@ pub struct Comparison {
 pub enum Metrics {
     Error(ErrorMetrics),
     Spikes(SpikeMetrics),
+    Exact(ExactMetrics),
+}
+
+/// An exact comparison: differences counted, the first one described
+/// (`golden::snn::first_mismatch`).
+#[derive(Debug, Serialize)]
+pub struct ExactMetrics {
+    /// Spikes in one run and not the other.
+    pub spike_differences: usize,
+    /// Neurons whose final (u, v) differ.
+    pub state_differences: usize,
+    pub first_mismatch: Option<String>,
+}
+
+impl ExactMetrics {
+    pub fn compare(reference: &snn::SnnRun, test: &snn::SnnRun) -> Self {
+        let a: HashSet<_> = reference.spikes.iter().collect();
+        let b: HashSet<_> = test.spikes.iter().collect();
+        let state_differences = reference
+            .final_state
+            .iter()
+            .zip(&test.final_state)
+            .filter(|(x, y)| x != y)
+            .count()
+            + reference.final_state.len().abs_diff(test.final_state.len());
+        ExactMetrics {
+            spike_differences: a.symmetric_difference(&b).count(),
+            state_differences,
+            first_mismatch: snn::first_mismatch(reference, test).map(|m| m.to_string()),
+        }
+    }
+
+    pub fn exact(&self) -> bool {
+        self.first_mismatch.is_none()
+    }
 }
 
 /// A scan engine: a function from real inputs to real y (L×D).
@@ -164,12 +201,13 @@ fn verify_block(cfg: &MambaBlockConfig) -> Vec<Comparison> {
     .collect()
 }
 
-/// The LIF layer, fixed against float.
+/// The LIF layer: fixed against float (tolerance), and the RTL core against
+/// fixed (exact) when the layer fits the core.
 fn verify_snn(net: &Network) -> Vec<Comparison> {
     let reference = snn::float::run(net, false);
     let test = snn::fixed::run(net, false);
     let m = SpikeMetrics::compare(net.n, &reference.spikes, &test.spikes);
-    vec![Comparison {
+    let mut rows = vec![Comparison {
         subject: "lif layer".into(),
         engine: "fixed".into(),
         reference: "float".into(),
@@ -179,7 +217,22 @@ fn verify_snn(net: &Network) -> Vec<Comparison> {
             SNN_MAX_TOTAL_REL_DIFF * 100.0
         ),
         metrics: Metrics::Spikes(m),
-    }]
+    }];
+    match sim::snn::run(net, HostConfig::default(), None::<std::io::Sink>) {
+        Ok(hw) => {
+            let m = ExactMetrics::compare(&test, &hw.run);
+            rows.push(Comparison {
+                subject: "lif layer".into(),
+                engine: "rtl".into(),
+                reference: "fixed".into(),
+                pass: m.exact(),
+                bound: "zero mismatches (spikes, final u and v)".into(),
+                metrics: Metrics::Exact(m),
+            });
+        }
+        Err(e) => println!("  rtl engine not run: {e}"),
+    }
+    rows
 }
 
 /// The spiking layer's tolerance bound against the float reference.
@@ -234,6 +287,14 @@ fn render(comparisons: &[Comparison]) -> String {
                     m.first_divergent_step
                         .map_or("none".into(), |t| t.to_string())
                 ),
+                Metrics::Exact(m) => format!(
+                    "{} spike and {} state differences{}",
+                    m.spike_differences,
+                    m.state_differences,
+                    m.first_mismatch
+                        .as_ref()
+                        .map_or(String::new(), |f| format!("; first: {f}"))
+                ),
             };
             vec![
                 c.subject.clone(),
@@ -281,6 +342,21 @@ mod tests {
         assert_eq!(m.mismatches, 1);
         assert!((m.max_abs - 1e-3).abs() < 1e-9, "{m:?}");
         assert!(m.snr_db.is_finite());
+    }
+
+    #[test]
+    fn exact_row_counts_a_planted_one_lsb_state_error() {
+        let net = snn::workload::generate(3, 16, 32, 10, 0.3, false);
+        let reference = snn::fixed::run(&net, false);
+        let rows = verify_snn(&net);
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.pass));
+        let mut planted = reference.clone();
+        planted.final_state[4].u -= 1;
+        let m = ExactMetrics::compare(&reference, &planted);
+        assert!(!m.exact());
+        assert_eq!((m.spike_differences, m.state_differences), (0, 1));
+        assert!(m.first_mismatch.unwrap().contains("neuron 4"));
     }
 
     #[test]

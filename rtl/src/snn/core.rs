@@ -33,6 +33,7 @@
 //! Counters (32-bit, wrapping): `sops` (4 per synapse word streamed),
 //! `neuron_updates`, `skipped_neurons`, `busy_cycles` (cycles not idle),
 //! `stall_cycles` (update finished, waiting for the AER output to drain),
+//! `accumulate_cycles` (cycles fetching events and streaming rows),
 //! `last_step_cycles` (busy cycles of the last completed step), `steps`,
 //! `events_in` (accepted by AER in), `events_processed` (input rows
 //! streamed), `events_out` (spikes queued), `events_sent` (acknowledged).
@@ -96,6 +97,7 @@ pub struct SnnCore {
     pub skipped_neurons: Signal<Out, Bits<32>>,
     pub busy_cycles: Signal<Out, Bits<32>>,
     pub stall_cycles: Signal<Out, Bits<32>>,
+    pub accumulate_cycles: Signal<Out, Bits<32>>,
     pub last_step_cycles: Signal<Out, Bits<32>>,
     pub steps: Signal<Out, Bits<32>>,
     pub events_in: Signal<Out, Bits<32>>,
@@ -154,6 +156,7 @@ pub struct SnnCore {
     cnt_skipped: DFF<Bits<32>>,
     cnt_busy: DFF<Bits<32>>,
     cnt_stall: DFF<Bits<32>>,
+    cnt_accumulate: DFF<Bits<32>>,
     cnt_last_step: DFF<Bits<32>>,
     cnt_steps: DFF<Bits<32>>,
     cnt_events_in: DFF<Bits<32>>,
@@ -194,6 +197,7 @@ impl Default for SnnCore {
             skipped_neurons: Default::default(),
             busy_cycles: Default::default(),
             stall_cycles: Default::default(),
+            accumulate_cycles: Default::default(),
             last_step_cycles: Default::default(),
             steps: Default::default(),
             events_in: Default::default(),
@@ -247,6 +251,7 @@ impl Default for SnnCore {
             cnt_skipped: Default::default(),
             cnt_busy: Default::default(),
             cnt_stall: Default::default(),
+            cnt_accumulate: Default::default(),
             cnt_last_step: Default::default(),
             cnt_steps: Default::default(),
             cnt_events_in: Default::default(),
@@ -306,6 +311,7 @@ impl Logic for SnnCore {
             cnt_skipped,
             cnt_busy,
             cnt_stall,
+            cnt_accumulate,
             cnt_last_step,
             cnt_steps,
             cnt_events_in,
@@ -537,6 +543,12 @@ impl Logic for SnnCore {
             self.cnt_busy.d.next = (self.cnt_busy.q.val() + 1);
             self.step_cycles.d.next = (self.step_cycles.q.val() + 1);
         }
+        if ((self.state.q.val() == CoreState::Fetch)
+            | (self.state.q.val() == CoreState::FetchRecurrent)
+            | (self.state.q.val() == CoreState::Row))
+        {
+            self.cnt_accumulate.d.next = (self.cnt_accumulate.q.val() + 1);
+        }
         match self.state.q.val() {
             CoreState::Idle => {
                 if (self.ticked.q.val() | (!self.aer_in.empty.val())) {
@@ -664,6 +676,7 @@ impl Logic for SnnCore {
         self.skipped_neurons.next = self.cnt_skipped.q.val();
         self.busy_cycles.next = self.cnt_busy.q.val();
         self.stall_cycles.next = self.cnt_stall.q.val();
+        self.accumulate_cycles.next = self.cnt_accumulate.q.val();
         self.last_step_cycles.next = self.cnt_last_step.q.val();
         self.steps.next = self.cnt_steps.q.val();
         self.events_in.next = self.cnt_events_in.q.val();
