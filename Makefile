@@ -4,13 +4,16 @@
 #   make lint     rustfmt check and clippy with warnings as errors
 #   make vectors  rewrite golden/vectors/ from their seeds (review the diff!)
 #   make deps     install the toolchain pieces that are missing
+#   make bench    performance figures (bench-snn: the neuromorphic core)
+#   make verilog  emit the RTL as Verilog under build/verilog/
+#   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
 
 SHELL := /bin/bash
 CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps build clean
+.PHONY: run test lint vectors deps build clean bench bench-snn verilog verilog-snn test-snn-long
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -29,6 +32,7 @@ run: build
 	$(BIN) verify snn --report $(BUILD)/run/verify-snn.json
 	$(BIN) golden ssm --inputs $(BUILD)/run/ssm --out $(BUILD)/run/ssm-out
 	$(BIN) golden snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-out
+	$(BIN) sim snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-sim
 	@echo "make run: all engines agree within their bounds; outputs in $(BUILD)/run/"
 
 test: deps
@@ -40,6 +44,19 @@ lint: deps
 
 vectors: deps
 	SPIKESCAN_BLESS=1 $(CARGO) test -p golden --test golden_vectors --locked
+
+bench: bench-snn
+
+bench-snn: deps
+	$(CARGO) run --release --locked -p sim --example bench_snn
+
+verilog: verilog-snn
+
+verilog-snn: deps
+	$(CARGO) run --release --locked -p rtl --example snn_verilog -- $(BUILD)/verilog/snn_core.v
+
+test-snn-long: deps
+	$(CARGO) test --release --locked -p sim --test snn_core -- --ignored
 
 clean:
 	rm -rf $(BUILD)

@@ -339,3 +339,25 @@ fn vcd_is_streamed_to_a_file() {
     assert!(text.contains("aer_out_req"));
     assert!(text.lines().filter(|l| l.starts_with('#')).count() > 100);
 }
+
+/// `make test-snn-long`: the default layer with recurrence, and the default
+/// layer under the extreme clock ratios with delays and back-pressure.
+#[test]
+#[ignore = "long: run with `make test-snn-long`"]
+fn default_size_long_runs_are_bit_exact() {
+    let mut net = workload::default_network(2);
+    let recurrent = workload::generate(2, net.n_in, net.n, net.params.steps, 0.05, true);
+    net.recurrent = recurrent.recurrent;
+    assert_exact(&net, HostConfig::default());
+    let net = workload::default_network(1);
+    for (ratio, phase) in [(0.25, 0.5), (4.0, 0.25)] {
+        let cfg = HostConfig {
+            clock_ratio: ratio,
+            phase,
+            max_req_delay: 4,
+            backpressure: 0.5,
+            seed: 3,
+        };
+        assert_exact(&net, cfg);
+    }
+}

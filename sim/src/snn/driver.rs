@@ -192,10 +192,8 @@ pub fn config_writes(net: &Network) -> Vec<(u64, u64)> {
     if let Some(r) = &net.recurrent {
         rows.extend(r.chunks(net.n));
     }
-    let zero_row = vec![0i8; net.n];
-    if net.recurrent.is_some() {
-        rows.extend(std::iter::repeat(zero_row.as_slice()).take(n_hw - net.n));
-    }
+    // Rows of padded neurons and padded columns are zero: block RAM starts
+    // at zero and zero words are not written.
     for (r, row) in rows.iter().enumerate() {
         for word in 0..n_hw / LANES {
             let mut data = 0u64;
