@@ -361,3 +361,24 @@ fn default_size_long_runs_are_bit_exact() {
         assert_exact(&net, cfg);
     }
 }
+
+#[test]
+fn groups_without_synaptic_input_are_skipped() {
+    // inputs reach only neurons 0..32 of 96: the other two groups of 32 get
+    // no input and stay at zero, so the core never visits them
+    let (n_in, n) = (16, 96);
+    let w = (0..n_in * n)
+        .map(|k| {
+            if k % n < 32 {
+                ((k % 7) as i8) * 9 - 20
+            } else {
+                0
+            }
+        })
+        .collect();
+    let input = workload::generate(33, n_in, n, 20, 0.3, false).input;
+    let net = layer(w, n_in, n, params(410, 205, 300, 0, 0, 20), input);
+    let h = assert_exact(&net, HostConfig::default());
+    assert!(h.counters.neuron_updates <= 20 * 32, "{:?}", h.counters);
+    assert!(h.counters.skipped_neurons >= 20 * 64, "{:?}", h.counters);
+}

@@ -13,10 +13,11 @@
 //!    read → add → write pipeline. One cycle per event fetches its row.
 //! 2. **Update**, after the tick and the last event: the active bitmap (one
 //!    32-bit word per group of 32 neurons) names the neurons whose state is
-//!    non-zero. A group is visited in full if the step had any event or the
-//!    bias is non-zero (an event's row reaches every neuron); otherwise only
-//!    its set bits are. Every other neuron has u = v = 0, zero bias and zero
-//!    input, so it is skippable in the sense of
+//!    non-zero. A group is visited in full if the bias is non-zero or a
+//!    non-zero synapse word of the step reached it (32 "touched" flip-flops,
+//!    one per group, set by the accumulate pipeline); otherwise only its set
+//!    bits are. Every other neuron has u = v = 0, zero bias and zero input,
+//!    so it is skippable in the sense of
 //!    `golden::snn::fixed::is_skippable` and stays zero. An empty group costs
 //!    one cycle; a visited neuron one cycle (state and accumulator read,
 //!    [`LifDatapath`], write-back; the accumulator is cleared for the next
@@ -132,7 +133,8 @@ pub struct SnnCore {
     state: DFF<CoreState>,
     tick_seen: DFF<Bit>,
     ticked: DFF<Bit>,
-    any_event: DFF<Bit>,
+    /// Groups of 32 neurons that received a non-zero synapse word this step.
+    touched: DFF<Bits<32>>,
     overrun_flag: DFF<Bit>,
     done_toggle: DFF<Bit>,
     row_base: DFF<Bits<16>>,
@@ -142,7 +144,8 @@ pub struct SnnCore {
     rec_index: DFF<Bits<11>>,
     rec_count: DFF<Bits<11>>,
     group: DFF<Bits<5>>,
-    visit_all: DFF<Bit>,
+    bias_active: DFF<Bit>,
+    visit_group: Signal<Local, Bit>,
     mask: DFF<Bits<32>>,
     new_bits: DFF<Bits<32>>,
     upd_valid: DFF<Bit>,
@@ -192,7 +195,7 @@ impl Logic for SnnCore {
             state,
             tick_seen,
             ticked,
-            any_event,
+            touched,
             overrun_flag,
             done_toggle,
             row_base,
@@ -202,7 +205,7 @@ impl Logic for SnnCore {
             rec_index,
             rec_count,
             group,
-            visit_all,
+            bias_active,
             mask,
             new_bits,
             upd_valid,
@@ -352,6 +355,10 @@ impl Logic for SnnCore {
             + ((bit_cast::<18, 8>(self.synapses.read_data.val().get_bits::<8>(16)) ^ 0x80) - 0x80));
         self.acc3.write_data.next = (self.acc3.read_data.val()
             + ((bit_cast::<18, 8>(self.synapses.read_data.val().get_bits::<8>(24)) ^ 0x80) - 0x80));
+        if (self.acc_valid.q.val() & self.synapses.read_data.val().any()) {
+            self.touched.d.next = (self.touched.q.val()
+                | (bit_cast::<32, 1>(1.into()) << self.acc_word.q.val().get_bits::<5>(3)));
+        }
         if self.acc_valid.q.val() {
             self.acc0.write_enable.next = true;
             self.acc1.write_enable.next = true;
@@ -453,6 +460,9 @@ impl Logic for SnnCore {
         {
             self.cnt_accumulate.d.next = (self.cnt_accumulate.q.val() + 1);
         }
+        // A group is visited in full if it received input or the bias is on.
+        self.visit_group.next =
+            (self.bias_active.q.val() | self.touched.q.val().get_bit(self.group.q.val().index()));
         match self.state.q.val() {
             CoreState::Idle => {
                 if (self.ticked.q.val() | (!self.aer_in.empty.val())) {
@@ -464,7 +474,6 @@ impl Logic for SnnCore {
                 if (!self.aer_in.empty.val()) {
                     self.aer_in.pop.next = true;
                     self.row_base.d.next = self.row_product.val().get_bits::<16>(0);
-                    self.any_event.d.next = true;
                     self.cnt_processed.d.next = (self.cnt_processed.q.val() + 1);
                     self.state.d.next = CoreState::Row;
                 } else if self.ticked.q.val() {
@@ -482,7 +491,6 @@ impl Logic for SnnCore {
             CoreState::FetchRecurrent => {
                 self.row_base.d.next = self.row_product.val().get_bits::<16>(0);
                 self.rec_index.d.next = (self.rec_index.q.val() + 1);
-                self.any_event.d.next = true;
                 self.state.d.next = CoreState::Row;
             }
             CoreState::Row => {
@@ -499,16 +507,16 @@ impl Logic for SnnCore {
                 self.rec_index.d.next = 0.into();
                 self.rec_count.d.next = 0.into();
                 self.step_updates.d.next = 0.into();
-                self.visit_all.d.next = (self.any_event.q.val() | self.reg_bias_mant.q.val().any());
+                self.bias_active.d.next = self.reg_bias_mant.q.val().any();
                 self.state.d.next = CoreState::UpdateGroup;
             }
             CoreState::UpdateGroup => {
                 self.new_bits.d.next = 0.into();
                 self.mask.d.next = self.active.read_data.val();
-                if self.visit_all.q.val() {
+                if self.visit_group.val() {
                     self.mask.d.next = 0xFFFF_FFFF_u64.into();
                 }
-                if (self.active.read_data.val().any() | self.visit_all.q.val()) {
+                if (self.active.read_data.val().any() | self.visit_group.val()) {
                     self.state.d.next = CoreState::UpdateNeuron;
                 } else if (bit_cast::<6, 5>(self.group.q.val()) == (self.reg_groups.q.val() - 1)) {
                     self.state.d.next = CoreState::UpdateEnd;
@@ -557,7 +565,7 @@ impl Logic for SnnCore {
                 if (self.out_pending.q.val() == 0) {
                     self.done_toggle.d.next = (!self.done_toggle.q.val());
                     self.ticked.d.next = false;
-                    self.any_event.d.next = false;
+                    self.touched.d.next = 0.into();
                     self.cnt_steps.d.next = (self.cnt_steps.q.val() + 1);
                     self.cnt_skipped.d.next = ((self.cnt_skipped.q.val()
                         + (bit_cast::<32, 6>(self.reg_groups.q.val()) << 5))
