@@ -459,20 +459,12 @@ pub fn run<W: Write>(
     while !host.finished() {
         let (edge, time) = clocks.advance();
         match edge {
-            Edge::Core => {
-                core.clock.next = Clock { clk: true };
+            Edge::CoreRise | Edge::CoreFall => {
+                core.clock.next = Clock {
+                    clk: edge == Edge::CoreRise,
+                };
                 settle(core.as_mut());
-                if let Some(v) = vcd.as_mut() {
-                    v.timestamp(time).ok();
-                }
-                vcd = vcd.map(|v| write_vcd_change(v, core.as_ref()));
-                core.clock.next = Clock { clk: false };
-                settle(core.as_mut());
-                if let Some(v) = vcd.as_mut() {
-                    v.timestamp(time + clocks.core_period() / 2).ok();
-                }
-                vcd = vcd.map(|v| write_vcd_change(v, core.as_ref()));
-                core_cycles += 1;
+                core_cycles += u64::from(edge == Edge::CoreFall);
             }
             Edge::Host => {
                 host.clock(&mut core);
@@ -480,6 +472,10 @@ pub fn run<W: Write>(
                 host_cycles += 1;
             }
         }
+        if let Some(v) = vcd.as_mut() {
+            v.timestamp(time).ok();
+        }
+        vcd = vcd.map(|v| write_vcd_change(v, core.as_ref()));
         if host.t != last_t {
             last_t = host.t;
             step_started = core_cycles;
