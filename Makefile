@@ -53,7 +53,7 @@ bench-snn: deps
 verilog: verilog-snn
 
 verilog-snn: deps
-	$(CARGO) run --release --locked -p rtl --example snn_verilog -- $(BUILD)/verilog/snn_core.v
+	$(CARGO) run --release --locked -p rtl --example snn_verilog -- $(BUILD)/verilog
 
 test-snn-long: deps
 	$(CARGO) test --release --locked -p sim --test snn_core -- --ignored

@@ -1,19 +1,26 @@
-//! Writes the neuromorphic core's Verilog (checked by `generate_verilog`):
-//! `cargo run -p rtl --example snn_verilog -- build/verilog/snn_core.v`.
+//! Writes the neuromorphic core's Verilog (checked by `generate_verilog`),
+//! the ECP5 and the iCE40 UP5K builds:
+//! `cargo run -p rtl --example snn_verilog -- build/verilog`
+//! → `snn_core_ecp5.v`, `snn_core_up5k.v`.
 
-use rtl::snn::core::SnnCore;
+use rtl::snn::core::{SnnCoreEcp5, SnnCoreUp5k};
 use rust_hdl::prelude::*;
+use std::path::Path;
+
+fn write<B: Block + Default>(dir: &Path, name: &str) {
+    let mut core = B::default();
+    core.connect_all();
+    let path = dir.join(name);
+    std::fs::write(&path, generate_verilog(&core)).expect("write the Verilog");
+    println!("wrote {}", path.display());
+}
 
 fn main() {
-    let path = std::env::args()
+    let dir = std::env::args()
         .nth(1)
-        .unwrap_or_else(|| "build/verilog/snn_core.v".into());
-    let mut core = SnnCore::default();
-    core.connect_all();
-    let verilog = generate_verilog(&core);
-    if let Some(dir) = std::path::Path::new(&path).parent() {
-        std::fs::create_dir_all(dir).expect("create the output directory");
-    }
-    std::fs::write(&path, verilog).expect("write the Verilog");
-    println!("wrote {path}");
+        .unwrap_or_else(|| "build/verilog".into());
+    let dir = Path::new(&dir);
+    std::fs::create_dir_all(dir).expect("create the output directory");
+    write::<SnnCoreEcp5>(dir, "snn_core_ecp5.v");
+    write::<SnnCoreUp5k>(dir, "snn_core_up5k.v");
 }

@@ -4,7 +4,7 @@
 
 use rtl::snn::aer_receiver::AerReceiver;
 use rtl::snn::aer_transmitter::AerTransmitter;
-use rtl::snn::core::SnnCore;
+use rtl::snn::core::{SnnCoreEcp5, SnnCoreUp5k};
 use rtl::snn::lif_datapath::LifDatapath;
 use rust_hdl::prelude::*;
 
@@ -16,7 +16,7 @@ fn verilog_of<B: Block + Default>() -> String {
 
 #[test]
 fn core_generates_checked_verilog() {
-    let v = verilog_of::<SnnCore>();
+    let v = verilog_of::<SnnCoreEcp5>();
     assert!(v.contains("module top"), "no top module");
     // The memories are arrays (block-RAM inference), not registers.
     assert!(v.contains("reg[31:0] mem[65535:0]"), "synapse RAM");
@@ -27,6 +27,16 @@ fn core_generates_checked_verilog() {
     );
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"));
     std::fs::write(dir.join("snn_core.v"), &v).unwrap();
+}
+
+#[test]
+fn up5k_build_generates_checked_verilog_with_a_smaller_synapse_memory() {
+    let v = verilog_of::<SnnCoreUp5k>();
+    assert!(
+        v.contains("reg[31:0] mem[16383:0]"),
+        "16 k-word synapse RAM"
+    );
+    assert!(!v.contains("mem[65535:0]"));
 }
 
 #[test]

@@ -99,8 +99,8 @@ fn main() {
         "{:>6} {:>6} | {:>8} {:>8} {:>8} {:>7} | {:>10} {:>9} | {:>12}",
         "inputs", "neurons", "a", "b", "c", "R²", "SOP/cycle", "idle step", "sim cycles/s"
     );
-    let (mut total_cycles, mut total_wall) = (0u64, 0f64);
     for &(n_in, n) in sizes {
+        let (mut total_cycles, mut total_wall) = (0u64, 0f64);
         let mut rows = Vec::new();
         let (mut sops, mut acc_cycles) = (0u64, 0u64);
         for (k, &activity) in ACTIVITIES.iter().enumerate() {
@@ -137,5 +137,7 @@ fn main() {
     println!("a ≈ neurons/4 + 1 (one 4-synapse word per cycle plus one fetch cycle per event),");
     println!("b ≈ 1 (one neuron per cycle), c ≈ neurons/32 group scans + barrier overhead.");
     println!("SOP/cycle counts the accumulate phase only (sops / accumulate_cycles, 4 lanes).");
-    println!("sim cycles/s: core cycles simulated per wall-clock second, cumulative.");
+    println!(
+        "sim cycles/s: core cycles simulated per wall-clock second (release build, this machine)."
+    );
 }

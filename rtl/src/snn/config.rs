@@ -13,7 +13,8 @@
 //!   |a_in| ≤ 1024 · 128 = 2^17 (which also keeps u in (−2^23, 2^23]);
 //! - synapse words ((inputs + recurrent rows) · neurons / 4) ≤
 //!   2^[`SYNAPSE_ADDR_BITS`] = 65 536 words = 256 k synapses (the default
-//!   256 → 256 layer needs 16 384 words, 32 768 with recurrence).
+//!   256 → 256 layer needs 16 384 words, 32 768 with recurrence); the UP5K
+//!   build has 2^[`UP5K_SYNAPSE_ADDR_BITS`] = 16 384 words.
 //!
 //! Synapse memory: 32-bit words of four int8 weights, row-major; row r (an
 //! input i = r, or a recurrent source neuron k = r − inputs) occupies words
@@ -43,8 +44,12 @@ pub const GROUP: usize = 32;
 pub const MAX_NEURONS: usize = 1024;
 pub const MAX_INPUTS: usize = 1024;
 pub const MAX_FAN_IN: usize = 1024;
+/// Synapse-memory address bits of the ECP5 build (the one the simulator
+/// runs): 2^16 words.
 pub const SYNAPSE_ADDR_BITS: usize = 16;
 pub const MAX_SYNAPSE_WORDS: usize = 1 << SYNAPSE_ADDR_BITS;
+/// Synapse-memory address bits of the iCE40 UP5K build: 2^14 words.
+pub const UP5K_SYNAPSE_ADDR_BITS: usize = 14;
 
 /// `cfg_addr` bit selecting the synapse memory.
 pub const CFG_SYNAPSE: u64 = 1 << 17;

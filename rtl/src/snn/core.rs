@@ -69,8 +69,17 @@ pub enum CoreState {
     WaitOutput,
 }
 
+/// The core for the ECP5 target: 2^16 synapse words (256 k synapses,
+/// 2 Mbit, 128 DP16KD).
+pub type SnnCoreEcp5 = SnnCore<{ super::config::SYNAPSE_ADDR_BITS }>;
+/// The core for the iCE40 UP5K: 2^14 synapse words (64 k synapses,
+/// 512 kbit: two of the four SPRAMs), enough for the default 256 → 256 layer.
+pub type SnnCoreUp5k = SnnCore<{ super::config::UP5K_SYNAPSE_ADDR_BITS }>;
+
+/// The core; `SYNAPSE_ADDR_BITS` (≤ 16) sizes the synapse memory at
+/// 2^SYNAPSE_ADDR_BITS words of four int8 synapses.
 #[derive(LogicBlock, Default)]
-pub struct SnnCore {
+pub struct SnnCore<const SYNAPSE_ADDR_BITS: usize> {
     pub clock: Signal<In, Clock>,
     // Configuration port (core clock domain).
     pub cfg_write: Signal<In, Bit>,
@@ -106,7 +115,7 @@ pub struct SnnCore {
     pub events_out: Signal<Out, Bits<32>>,
     pub events_sent: Signal<Out, Bits<32>>,
     // Memories.
-    synapses: RAM<Bits<32>, 16>,
+    synapses: RAM<Bits<32>, SYNAPSE_ADDR_BITS>,
     acc0: RAM<Bits<18>, 8>,
     acc1: RAM<Bits<18>, 8>,
     acc2: RAM<Bits<18>, 8>,
@@ -137,7 +146,7 @@ pub struct SnnCore {
     touched: DFF<Bits<32>>,
     overrun_flag: DFF<Bit>,
     done_toggle: DFF<Bit>,
-    row_base: DFF<Bits<16>>,
+    row_base: DFF<Bits<SYNAPSE_ADDR_BITS>>,
     word: DFF<Bits<8>>,
     acc_valid: DFF<Bit>,
     acc_word: DFF<Bits<8>>,
@@ -177,7 +186,7 @@ pub struct SnnCore {
     spike_now: Signal<Local, Bit>,
 }
 
-impl Logic for SnnCore {
+impl<const SYNAPSE_ADDR_BITS: usize> Logic for SnnCore<SYNAPSE_ADDR_BITS> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -245,7 +254,7 @@ impl Logic for SnnCore {
         self.spike_list.write_clock.next = self.clock.val();
 
         // ---- Configuration port ----
-        self.synapses.write_address.next = self.cfg_addr.val().get_bits::<16>(0);
+        self.synapses.write_address.next = self.cfg_addr.val().get_bits::<SYNAPSE_ADDR_BITS>(0);
         self.synapses.write_data.next = self.cfg_data.val();
         self.synapses.write_enable.next = (self.cfg_write.val() & self.cfg_addr.val().get_bit(17));
         if (self.cfg_write.val() & (!self.cfg_addr.val().get_bit(17))) {
@@ -317,7 +326,7 @@ impl Logic for SnnCore {
 
         // ---- Memory port defaults ----
         self.synapses.read_address.next =
-            (self.row_base.q.val() + bit_cast::<16, 8>(self.word.q.val()));
+            (self.row_base.q.val() + bit_cast::<SYNAPSE_ADDR_BITS, 8>(self.word.q.val()));
         self.acc0.read_address.next = self.word.q.val();
         self.acc1.read_address.next = self.word.q.val();
         self.acc2.read_address.next = self.word.q.val();
@@ -473,7 +482,7 @@ impl Logic for SnnCore {
                 self.word.d.next = 0.into();
                 if (!self.aer_in.empty.val()) {
                     self.aer_in.pop.next = true;
-                    self.row_base.d.next = self.row_product.val().get_bits::<16>(0);
+                    self.row_base.d.next = self.row_product.val().get_bits::<SYNAPSE_ADDR_BITS>(0);
                     self.cnt_processed.d.next = (self.cnt_processed.q.val() + 1);
                     self.state.d.next = CoreState::Row;
                 } else if self.ticked.q.val() {
@@ -489,7 +498,7 @@ impl Logic for SnnCore {
                 }
             }
             CoreState::FetchRecurrent => {
-                self.row_base.d.next = self.row_product.val().get_bits::<16>(0);
+                self.row_base.d.next = self.row_product.val().get_bits::<SYNAPSE_ADDR_BITS>(0);
                 self.rec_index.d.next = (self.rec_index.q.val() + 1);
                 self.state.d.next = CoreState::Row;
             }

@@ -1,4 +1,5 @@
-//! Runs a `golden::snn::Network` on the RTL core ([`rtl::snn::core::SnnCore`]),
+//! Runs a `golden::snn::Network` on the RTL core (the ECP5 build,
+//! [`rtl::snn::core::SnnCoreEcp5`]),
 //! cycle by cycle, with a behavioural host in its own clock domain.
 //!
 //! 1. **Configure** (core clock): registers and every synapse word through
@@ -24,7 +25,7 @@ use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rtl::snn::config::*;
-use rtl::snn::core::SnnCore;
+use rtl::snn::core::SnnCoreEcp5 as SnnCore;
 use rust_hdl::prelude::*;
 use serde::Serialize;
 use std::collections::VecDeque;
