@@ -19,6 +19,8 @@ pub struct DecayMultiplier {
     pub y: Signal<Out, Bits<26>>,
     negative: Signal<Local, Bit>,
     magnitude: Signal<Local, Bits<26>>,
+    /// |x| zero-extended to 32 bits, so both 16-bit halves are in range.
+    magnitude_wide: Signal<Local, Bits<32>>,
     low_product: Signal<Local, Bits<32>>,
     high_product: Signal<Local, Bits<32>>,
     product: Signal<Local, Bits<40>>,
@@ -33,10 +35,11 @@ impl Logic for DecayMultiplier {
         if self.negative.val() {
             self.magnitude.next = ((!self.x.val()) + 1);
         }
+        self.magnitude_wide.next = bit_cast::<32, 26>(self.magnitude.val());
         self.low_product.next =
-            (self.magnitude.val().get_bits::<16>(0) * bit_cast::<16, 13>(self.factor.val()));
+            (self.magnitude_wide.val().get_bits::<16>(0) * bit_cast::<16, 13>(self.factor.val()));
         self.high_product.next =
-            (self.magnitude.val().get_bits::<16>(16) * bit_cast::<16, 13>(self.factor.val()));
+            (self.magnitude_wide.val().get_bits::<16>(16) * bit_cast::<16, 13>(self.factor.val()));
         self.product.next = ((bit_cast::<40, 32>(self.high_product.val()) << 16)
             + bit_cast::<40, 32>(self.low_product.val()));
         self.truncated.next = self.product.val().get_bits::<26>(12);
