@@ -13,7 +13,7 @@ CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps build clean bench bench-snn verilog verilog-snn test-snn-long
+.PHONY: run test lint vectors deps build clean bench bench-snn verilog verilog-snn check-verilog-snn test-snn-long
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -54,6 +54,12 @@ verilog: verilog-snn
 
 verilog-snn: deps
 	$(CARGO) run --release --locked -p rtl --example snn_verilog -- $(BUILD)/verilog
+
+check-verilog-snn: verilog-snn
+	@command -v yosys >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq yosys; }
+	for b in ecp5 up5k; do \
+	  yosys -q -p "read_verilog $(BUILD)/verilog/snn_core_$$b.v; hierarchy -top top; proc; check -assert" || exit 1; \
+	done
 
 test-snn-long: deps
 	$(CARGO) test --release --locked -p sim --test snn_core -- --ignored
