@@ -7,13 +7,14 @@
 #   make bench    performance figures (bench-snn: the neuromorphic core)
 #   make verilog  emit the RTL as Verilog under build/verilog/
 #   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
+#   make cosim-snn  the SNN core's emitted Verilog under Icarus, bit-exact with the reference
 
 SHELL := /bin/bash
 CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps build clean bench bench-snn verilog verilog-snn check-verilog-snn test-snn-long
+.PHONY: run test lint vectors deps build clean bench bench-snn verilog verilog-snn check-verilog-snn cosim-snn test-snn-long
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -60,6 +61,10 @@ check-verilog-snn: verilog-snn
 	for b in ecp5 up5k; do \
 	  yosys -q -p "read_verilog $(BUILD)/verilog/snn_core_$$b.v; hierarchy -top top; proc; check -assert" || exit 1; \
 	done
+
+cosim-snn: deps
+	@command -v iverilog >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq iverilog; }
+	$(CARGO) test --release --locked -p sim --test lif_datapath_cosim --test snn_core_cosim -- --ignored
 
 test-snn-long: deps
 	$(CARGO) test --release --locked -p sim --test snn_core -- --ignored

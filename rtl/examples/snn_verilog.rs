@@ -7,8 +7,7 @@ use rtl::snn::core::{SnnCoreEcp5, SnnCoreUp5k};
 use rust_hdl::prelude::*;
 use std::path::Path;
 
-fn write<B: Block + Default>(dir: &Path, name: &str) {
-    let mut core = B::default();
+fn write<B: Block>(dir: &Path, name: &str, mut core: B) {
     core.connect_all();
     let path = dir.join(name);
     std::fs::write(&path, generate_verilog(&core)).expect("write the Verilog");
@@ -21,6 +20,6 @@ fn main() {
         .unwrap_or_else(|| "build/verilog".into());
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir).expect("create the output directory");
-    write::<SnnCoreEcp5>(dir, "snn_core_ecp5.v");
-    write::<SnnCoreUp5k>(dir, "snn_core_up5k.v");
+    write(dir, "snn_core_ecp5.v", SnnCoreEcp5::new());
+    write(dir, "snn_core_up5k.v", SnnCoreUp5k::new());
 }

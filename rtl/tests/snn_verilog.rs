@@ -9,14 +9,19 @@ use rtl::snn::lif_datapath::LifDatapath;
 use rust_hdl::prelude::*;
 
 fn verilog_of<B: Block + Default>() -> String {
-    let mut unit = B::default();
+    verilog(B::default())
+}
+
+fn verilog<B: Block>(mut unit: B) -> String {
     unit.connect_all();
     generate_verilog(&unit)
 }
 
 #[test]
 fn core_generates_checked_verilog() {
-    let v = verilog_of::<SnnCoreEcp5>();
+    let v = verilog(SnnCoreEcp5::new());
+    // accumulators, state and bitmap start at zero
+    assert!(v.contains("initial begin"));
     assert!(v.contains("module top"), "no top module");
     // The memories are arrays (block-RAM inference), not registers.
     assert!(v.contains("reg[31:0] mem[65535:0]"), "synapse RAM");
@@ -31,7 +36,7 @@ fn core_generates_checked_verilog() {
 
 #[test]
 fn up5k_build_generates_checked_verilog_with_a_smaller_synapse_memory() {
-    let v = verilog_of::<SnnCoreUp5k>();
+    let v = verilog(SnnCoreUp5k::new());
     assert!(
         v.contains("reg[31:0] mem[16383:0]"),
         "16 k-word synapse RAM"

@@ -186,6 +186,29 @@ pub struct SnnCore<const SYNAPSE_ADDR_BITS: usize> {
     spike_now: Signal<Local, Bit>,
 }
 
+/// A RAM whose every word starts at zero (a Verilog `initial` block; FPGA
+/// block RAM is initialized by the bitstream).
+fn zeroed<D: Synth, const N: usize>() -> RAM<D, N> {
+    RAM::new((0..1u64 << N).map(|a| (a.into(), D::default())).collect())
+}
+
+impl<const SYNAPSE_ADDR_BITS: usize> SnnCore<SYNAPSE_ADDR_BITS> {
+    /// The core in its reset state: accumulators, neuron states and the
+    /// active bitmap at zero (the synapse memory is written in full through
+    /// the configuration port before a run). Use this, not `default()`,
+    /// whose memories start undefined in Verilog.
+    pub fn new() -> Self {
+        let mut core = Self::default();
+        core.acc0 = zeroed();
+        core.acc1 = zeroed();
+        core.acc2 = zeroed();
+        core.acc3 = zeroed();
+        core.neuron_state = zeroed();
+        core.active = zeroed();
+        core
+    }
+}
+
 impl<const SYNAPSE_ADDR_BITS: usize> Logic for SnnCore<SYNAPSE_ADDR_BITS> {
     #[hdl_gen]
     fn update(&mut self) {

@@ -193,8 +193,11 @@ pub fn config_writes(net: &Network) -> Vec<(u64, u64)> {
     if let Some(r) = &net.recurrent {
         rows.extend(r.chunks(net.n));
     }
-    // Rows of padded neurons and padded columns are zero: block RAM starts
-    // at zero and zero words are not written.
+    // Rows of padded neurons are zero; every word of every row is written.
+    let zero_row = vec![0i8; net.n];
+    if net.recurrent.is_some() {
+        rows.extend(std::iter::repeat_n(zero_row.as_slice(), n_hw - net.n));
+    }
     for (r, row) in rows.iter().enumerate() {
         for word in 0..n_hw / LANES {
             let mut data = 0u64;
@@ -203,9 +206,7 @@ pub fn config_writes(net: &Network) -> Vec<(u64, u64)> {
                 let weight = if j < net.n { row[j] } else { 0 };
                 data |= u64::from(weight as u8) << (8 * lane);
             }
-            if data != 0 {
-                w.push((CFG_SYNAPSE | (r as u64 * words + word as u64), data));
-            }
+            w.push((CFG_SYNAPSE | (r as u64 * words + word as u64), data));
         }
     }
     w
@@ -398,7 +399,7 @@ impl Host {
 
 /// A connected, settled core in its reset state.
 pub fn new_core() -> Box<SnnCore> {
-    let mut core = Box::<SnnCore>::default();
+    let mut core = Box::new(SnnCore::new());
     core.connect_all();
     settle(core.as_mut());
     core
