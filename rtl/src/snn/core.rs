@@ -198,14 +198,15 @@ impl<const SYNAPSE_ADDR_BITS: usize> SnnCore<SYNAPSE_ADDR_BITS> {
     /// the configuration port before a run). Use this, not `default()`,
     /// whose memories start undefined in Verilog.
     pub fn new() -> Self {
-        let mut core = Self::default();
-        core.acc0 = zeroed();
-        core.acc1 = zeroed();
-        core.acc2 = zeroed();
-        core.acc3 = zeroed();
-        core.neuron_state = zeroed();
-        core.active = zeroed();
-        core
+        Self {
+            acc0: zeroed(),
+            acc1: zeroed(),
+            acc2: zeroed(),
+            acc3: zeroed(),
+            neuron_state: zeroed(),
+            active: zeroed(),
+            ..Default::default()
+        }
     }
 }
 
