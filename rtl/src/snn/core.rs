@@ -26,6 +26,12 @@
 //! 3. **Barrier.** When every spike has been acknowledged by the AER receiver,
 //!    `step_done` toggles and the core waits for the next tick.
 //!
+//! Host protocol: send step t's input events, toggle `tick`, and send no
+//! event of step t + 1 before `step_done` has toggled (events that arrive
+//! between the tick and the end of the accumulate phase would count for
+//! step t). Configuration and debug reads are synchronous to the core clock
+//! and are only valid while the core is idle.
+//!
 //! `tick` and `step_done` are toggle (two-phase) signals: each transition is
 //! one tick / one completed step. `tick` crosses two flip-flops. A tick that
 //! arrives while a step is in progress sets the sticky `overrun` flag and is
