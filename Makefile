@@ -4,17 +4,20 @@
 #   make lint     rustfmt check and clippy with warnings as errors
 #   make vectors  rewrite golden/vectors/ from their seeds (review the diff!)
 #   make deps     install the toolchain pieces that are missing
+#   make bench    performance figures: SSM array (utilization, cycles vs L, sim speed) and SNN core (bench-snn)
 #   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
-#   make synth-scan  Yosys synth_ecp5 of the default scan core (needs yosys), cell counts
-#   make cosim    emitted Verilog under Icarus (needs iverilog): multipliers, scan system on 3 vector sets, GEMM core and system
-#   make bench    performance figures of the simulated accelerator (utilization, cycles vs L, sim speed)
+#   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
+#   make verilog  emit the RTL as Verilog under build/verilog/
+#   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath
+#   make synth-scan  Yosys synth_ecp5 of the default scan core, cell counts
 
 SHELL := /bin/bash
 CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps hdl-tools build clean scan-default bench synth-scan cosim
+.PHONY: run test lint vectors deps hdl-tools build clean scan-default test-snn-long bench bench-ssm bench-snn \
+	verilog verilog-snn check-verilog-snn synth-scan cosim cosim-snn
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -43,6 +46,8 @@ run: build
 	$(BIN) verify snn --report $(BUILD)/run/verify-snn.json
 	$(BIN) golden ssm --inputs $(BUILD)/run/ssm --out $(BUILD)/run/ssm-out
 	$(BIN) golden snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-out
+	$(BIN) sim ssm --inputs $(BUILD)/run/ssm --out $(BUILD)/run/ssm-sim
+	$(BIN) sim snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-sim
 	@echo "make run: all engines agree within their bounds; outputs in $(BUILD)/run/"
 
 test: deps
@@ -58,8 +63,26 @@ vectors: deps
 scan-default: deps
 	$(CARGO) test --release --locked -p sim --test scan default_workload -- --ignored --nocapture
 
-bench: deps
+test-snn-long: deps
+	$(CARGO) test --release --locked -p sim --test snn_core -- --ignored
+
+bench: bench-ssm bench-snn
+
+bench-ssm: deps
 	$(CARGO) bench --locked -p sim --bench figures
+
+bench-snn: deps
+	$(CARGO) run --release --locked -p sim --example bench_snn
+
+verilog: verilog-snn
+
+verilog-snn: deps
+	$(CARGO) run --release --locked -p rtl --example snn_verilog -- $(BUILD)/verilog
+
+check-verilog-snn: verilog-snn hdl-tools
+	for b in ecp5 up5k; do \
+	  yosys -q -p "read_verilog $(BUILD)/verilog/snn_core_$$b.v; hierarchy -top top; proc; check -assert" || exit 1; \
+	done
 
 synth-scan: deps hdl-tools
 	@mkdir -p $(BUILD)/synth
@@ -67,11 +90,14 @@ synth-scan: deps hdl-tools
 	yosys -q -p "read_verilog $(BUILD)/synth/scan4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scan4x4-stat.txt stat"
 	@grep -E "LUT4|CCU2C|TRELLIS_FF|MULT18X18D|DP16KD" $(BUILD)/synth/scan4x4-stat.txt
 
-cosim: deps hdl-tools
+cosim: deps hdl-tools cosim-snn
 	$(CARGO) run --release --locked -p sim --example smul_icarus
 	for set in ssm-small ssm-plain ssm-edge; do $(CARGO) run --release --locked -p sim --example scan_icarus -- $$set || exit 1; done
 	$(CARGO) run --release --locked -p sim --example gemm_icarus
 	$(CARGO) run --release --locked -p sim --example gemm_system_icarus
+
+cosim-snn: deps hdl-tools
+	$(CARGO) test --release --locked -p sim --test lif_datapath_cosim -- --ignored
 
 clean:
 	rm -rf $(BUILD)

@@ -148,6 +148,9 @@ pub enum SimCommand {
     Ssm(SimSsm),
     /// int8 matrix product C = A·B on the GEMM-mode PE array → c.csv (int32) and report.json.
     Gemm(SimGemm),
+    /// The neuromorphic core on a spiking layer → spikes.csv, state.csv, report.json.
+    #[command(allow_negative_numbers = true)]
+    Snn(SimSnn),
 }
 
 #[derive(Args, Debug)]
@@ -180,4 +183,32 @@ pub struct SimGemm {
     /// PE array RxC (rows = reduction tile, columns = output columns); one of the compiled shapes.
     #[arg(long, default_value = "8x8")]
     pub array: String,
+}
+
+#[derive(Args, Debug)]
+pub struct SimSnn {
+    /// Network directory (see `gen snn`).
+    #[arg(long)]
+    pub net: PathBuf,
+    /// Output directory.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Core clock frequency / host clock frequency, 0.25 to 4.
+    #[arg(long, default_value_t = 1.0)]
+    pub clock_ratio: f64,
+    /// Host clock phase, a fraction of its period in [0, 1).
+    #[arg(long, default_value_t = 0.0)]
+    pub phase: f64,
+    /// Largest random delay (host cycles) before each input AER request.
+    #[arg(long, default_value_t = 0)]
+    pub req_delay: u32,
+    /// Probability in [0, 1) that the host withholds the output AER ack in a cycle.
+    #[arg(long, default_value_t = 0.0)]
+    pub backpressure: f64,
+    /// Seed of the random delays and back-pressure.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Stream a VCD waveform of the run to this file.
+    #[arg(long)]
+    pub vcd: Option<PathBuf>,
 }

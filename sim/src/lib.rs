@@ -6,6 +6,8 @@
 //!   the integer reference and the bit-exact comparison.
 //! - [`scan`]: selective-scan runs on the scan-mode core ([`scan::run_scan`]),
 //!   compared bit for bit with `golden::ssm::fixed::selective_scan_fixed`.
+//! - [`snn`]: the neuromorphic core driven through its AER handshakes, with
+//!   host and core in separate clock domains.
 //!
 //! `examples/gemm_icarus.rs` co-simulates the emitted Verilog of a small core
 //! under Icarus Verilog against the same reference and closed form (a manual
@@ -16,6 +18,7 @@ pub mod gemm;
 pub mod gemm_host;
 pub mod scan;
 pub mod scan_host;
+pub mod snn;
 
 pub use gemm::{
     compare_exact, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun, Mismatches,

@@ -3,6 +3,7 @@
 mod gen;
 mod golden_run;
 mod sim_gemm;
+mod sim_snn;
 mod sim_ssm;
 mod verify;
 
@@ -16,6 +17,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Verify(cmd) => verify::run(cmd),
         Command::Sim(SimCommand::Ssm(cmd)) => sim_ssm::run(cmd),
         Command::Sim(SimCommand::Gemm(cmd)) => sim_gemm::run(cmd),
+        Command::Sim(SimCommand::Snn(cmd)) => sim_snn::run(cmd),
     }
 }
 

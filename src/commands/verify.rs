@@ -14,7 +14,9 @@ use golden::ssm::workload::{scan_workload, DEFAULT_D, DEFAULT_L, DEFAULT_N};
 use golden::ssm::{fixed, float, ScanInputs};
 use golden::Matrix;
 use serde::Serialize;
+use sim::snn::HostConfig;
 use sim::DEFAULT_SCAN_ARRAY;
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// Seed of the built-in default workloads.
@@ -38,12 +40,13 @@ pub struct Comparison {
 pub enum Metrics {
     Error(ErrorMetrics),
     Spikes(SpikeMetrics),
-    Exact(ExactMetrics),
+    Words(WordMismatches),
+    SpikeTrain(SpikeTrainMismatches),
 }
 
-/// An exact comparison of two engines' outputs.
+/// An exact comparison of two engines' output words.
 #[derive(Debug, Serialize)]
-pub struct ExactMetrics {
+pub struct WordMismatches {
     /// Elements compared and how many differ at all.
     pub compared: usize,
     pub mismatches: usize,
@@ -59,6 +62,40 @@ enum Role {
     /// The float bounds, and bit-exact equality with the engine named `spec`
     /// (hardware that implements that specification).
     BitExact { spec: &'static str },
+}
+
+/// An exact comparison of two spike trains and final states: differences
+/// counted, the first one described (`golden::snn::first_mismatch`).
+#[derive(Debug, Serialize)]
+pub struct SpikeTrainMismatches {
+    /// Spikes in one run and not the other.
+    pub spike_differences: usize,
+    /// Neurons whose final (u, v) differ.
+    pub state_differences: usize,
+    pub first_mismatch: Option<String>,
+}
+
+impl SpikeTrainMismatches {
+    pub fn compare(reference: &snn::SnnRun, test: &snn::SnnRun) -> Self {
+        let a: HashSet<_> = reference.spikes.iter().collect();
+        let b: HashSet<_> = test.spikes.iter().collect();
+        let state_differences = reference
+            .final_state
+            .iter()
+            .zip(&test.final_state)
+            .filter(|(x, y)| x != y)
+            .count()
+            + reference.final_state.len().abs_diff(test.final_state.len());
+        SpikeTrainMismatches {
+            spike_differences: a.symmetric_difference(&b).count(),
+            state_differences,
+            first_mismatch: snn::first_mismatch(reference, test).map(|m| m.to_string()),
+        }
+    }
+
+    pub fn exact(&self) -> bool {
+        self.first_mismatch.is_none()
+    }
 }
 
 /// A scan engine: a function from real inputs to real y (L×D).
@@ -176,14 +213,14 @@ fn verify_scan(x: &ScanInputs) -> Result<Vec<Comparison>, CliError> {
             metrics: Metrics::Error(m),
         });
         if let Role::BitExact { spec } = engine.role {
-            let m = exact_metrics(output(spec).as_slice(), y.as_slice());
+            let m = word_mismatches(output(spec).as_slice(), y.as_slice());
             rows.push(Comparison {
                 subject: "scan".into(),
                 engine: engine.name.into(),
                 reference: spec.into(),
                 pass: m.mismatches == 0,
                 bound: "bit-exact".into(),
-                metrics: Metrics::Exact(m),
+                metrics: Metrics::Words(m),
             });
         }
     }
@@ -192,8 +229,8 @@ fn verify_scan(x: &ScanInputs) -> Result<Vec<Comparison>, CliError> {
 
 /// Element-wise exact comparison (the outputs are the same Q16.16 words
 /// converted to f64, so equal words ⇔ equal values).
-fn exact_metrics(spec: &[f64], test: &[f64]) -> ExactMetrics {
-    ExactMetrics {
+fn word_mismatches(spec: &[f64], test: &[f64]) -> WordMismatches {
+    WordMismatches {
         compared: spec.len().max(test.len()),
         mismatches: spec.iter().zip(test).filter(|(a, b)| a != b).count()
             + spec.len().abs_diff(test.len()),
@@ -236,12 +273,13 @@ fn verify_block(cfg: &MambaBlockConfig) -> Vec<Comparison> {
     .collect()
 }
 
-/// The LIF layer, fixed against float.
+/// The LIF layer: fixed against float (tolerance), and the RTL core against
+/// fixed (exact) when the layer fits the core.
 fn verify_snn(net: &Network) -> Vec<Comparison> {
     let reference = snn::float::run(net, false);
     let test = snn::fixed::run(net, false);
     let m = SpikeMetrics::compare(net.n, &reference.spikes, &test.spikes);
-    vec![Comparison {
+    let mut rows = vec![Comparison {
         subject: "lif layer".into(),
         engine: "fixed".into(),
         reference: "float".into(),
@@ -251,7 +289,22 @@ fn verify_snn(net: &Network) -> Vec<Comparison> {
             SNN_MAX_TOTAL_REL_DIFF * 100.0
         ),
         metrics: Metrics::Spikes(m),
-    }]
+    }];
+    match sim::snn::run(net, HostConfig::default(), None::<std::io::Sink>) {
+        Ok(hw) => {
+            let m = SpikeTrainMismatches::compare(&test, &hw.run);
+            rows.push(Comparison {
+                subject: "lif layer".into(),
+                engine: "rtl".into(),
+                reference: "fixed".into(),
+                pass: m.exact(),
+                bound: "zero mismatches (spikes, final u and v)".into(),
+                metrics: Metrics::SpikeTrain(m),
+            });
+        }
+        Err(e) => println!("  rtl engine not run: {e}"),
+    }
+    rows
 }
 
 /// The spiking layer's tolerance bound against the float reference.
@@ -297,7 +350,7 @@ fn render(comparisons: &[Comparison]) -> String {
                     "max abs err {:.3e}, rel RMS {:.3e}, SNR {:.2} dB",
                     m.max_abs, m.rel_rms, m.snr_db
                 ),
-                Metrics::Exact(m) => format!("mismatches {} of {}", m.mismatches, m.compared),
+                Metrics::Words(m) => format!("mismatches {} of {}", m.mismatches, m.compared),
                 Metrics::Spikes(m) => format!(
                     "count corr {:.4}, spikes {} vs {} ({:.2}%), first divergent step {}",
                     m.count_correlation,
@@ -306,6 +359,14 @@ fn render(comparisons: &[Comparison]) -> String {
                     m.total_rel_diff * 100.0,
                     m.first_divergent_step
                         .map_or("none".into(), |t| t.to_string())
+                ),
+                Metrics::SpikeTrain(m) => format!(
+                    "{} spike and {} state differences{}",
+                    m.spike_differences,
+                    m.state_differences,
+                    m.first_mismatch
+                        .as_ref()
+                        .map_or(String::new(), |f| format!("; first: {f}"))
                 ),
             };
             vec![
@@ -364,7 +425,7 @@ mod tests {
         let spec = fixed::selective_scan(&x);
         let mut planted = spec.clone();
         planted.as_mut_slice()[4] += 1.0 / 65536.0;
-        let m = exact_metrics(spec.as_slice(), planted.as_slice());
+        let m = word_mismatches(spec.as_slice(), planted.as_slice());
         assert_eq!(m.mismatches, 1);
     }
 
@@ -377,6 +438,21 @@ mod tests {
         assert_eq!(m.mismatches, 1);
         assert!((m.max_abs - 1e-3).abs() < 1e-9, "{m:?}");
         assert!(m.snr_db.is_finite());
+    }
+
+    #[test]
+    fn exact_row_counts_a_planted_one_lsb_state_error() {
+        let net = snn::workload::generate(3, 16, 32, 10, 0.3, false);
+        let reference = snn::fixed::run(&net, false);
+        let rows = verify_snn(&net);
+        assert_eq!(rows.len(), 2);
+        assert!(rows.iter().all(|r| r.pass));
+        let mut planted = reference.clone();
+        planted.final_state[4].u -= 1;
+        let m = SpikeTrainMismatches::compare(&reference, &planted);
+        assert!(!m.exact());
+        assert_eq!((m.spike_differences, m.state_differences), (0, 1));
+        assert!(m.first_mismatch.unwrap().contains("neuron 4"));
     }
 
     #[test]

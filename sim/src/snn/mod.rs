@@ -1,0 +1,6 @@
+//! Cycle-accurate simulation of the neuromorphic core.
+
+pub mod clocking;
+pub mod driver;
+
+pub use driver::{run, CoreCounters, HostConfig, HwError, HwRun, StepRecord};
