@@ -17,8 +17,8 @@ use rand::Rng;
 use rtl::ssm::{GemmConfig, GemmCore};
 use rust_hdl::prelude::*;
 use sim::gemm::run_gemm;
+use sim::icarus::compile_and_run;
 use std::fmt::Write as _;
-use std::process::Command;
 
 const R: usize = 2;
 const C: usize = 3;
@@ -51,18 +51,7 @@ fn main() {
     std::fs::write(dir.join("gemm_core.v"), generate_verilog(&uut)).unwrap();
     std::fs::write(dir.join("tb.v"), testbench(&a, &b, &want, m, k, n, cycles)).unwrap();
 
-    let compiled = Command::new("iverilog")
-        .args(["-o", "tb.vvp", "tb.v", "gemm_core.v"])
-        .current_dir(dir)
-        .status()
-        .expect("iverilog on PATH");
-    assert!(compiled.success(), "iverilog failed");
-    let out = Command::new("vvp")
-        .arg("tb.vvp")
-        .current_dir(dir)
-        .output()
-        .expect("vvp on PATH");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = compile_and_run(dir, "tb.vvp", &["tb.v", "gemm_core.v"]);
     print!("{text}");
     println!(
         "rust-hdl: {} cycles, {} useful MACs; closed form {cycles}",

@@ -14,8 +14,8 @@ use rtl::ssm::gemm_system::GemmSystem;
 use rtl::ssm::GemmConfig;
 use rust_hdl::prelude::*;
 use sim::gemm_host::load_beats;
+use sim::icarus::{compile_and_run, stream_decls, stream_readback};
 use std::fmt::Write as _;
-use std::process::Command;
 
 const R: usize = 3;
 const C: usize = 2;
@@ -55,22 +55,7 @@ fn main() {
         "  reg [15:0] dim_m = {m}, dim_k = {k}, dim_n = {n}, dim_kt = {kt}, dim_nt = {nt};"
     )
     .unwrap();
-    writeln!(
-        w,
-        "  wire wr_ready, out_valid, out_last, busy; wire [31:0] out_data;"
-    )
-    .unwrap();
-    writeln!(
-        w,
-        "  wire [47:0] cycles, busy_pe_cycles, stall_cycles, bubble_cycles;"
-    )
-    .unwrap();
-    writeln!(
-        w,
-        "  reg [31:0] WANT [0:{}]; integer i, bad, waited;",
-        m * n - 1
-    )
-    .unwrap();
+    stream_decls(w, m * n);
     writeln!(w, "  top dut(.clock(clock), .wr_valid(wr_valid), .wr_ready(wr_ready), .wr_buf(wr_buf), .wr_bank(wr_bank), .wr_addr(wr_addr), .wr_data(wr_data), .go(go), .dim_m(dim_m), .dim_k(dim_k), .dim_n(dim_n), .dim_kt(dim_kt), .dim_nt(dim_nt), .out_start(out_start), .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_last(out_last), .busy(busy), .cycles(cycles), .busy_pe_cycles(busy_pe_cycles), .stall_cycles(stall_cycles), .bubble_cycles(bubble_cycles));").unwrap();
     writeln!(w, "  initial begin").unwrap();
     for (i, v) in want.iter().enumerate() {
@@ -80,47 +65,14 @@ fn main() {
     for (is_b, bank, addr, v) in load_beats(&a, &b, m, k, n, R, C) {
         writeln!(w, "    wr_valid = 1; wr_buf = {}; wr_bank = {bank}; wr_addr = {addr}; wr_data = 8'h{:02x}; @(posedge clock); #1;", u8::from(is_b), v as u8).unwrap();
     }
-    writeln!(
-        w,
-        "    wr_valid = 0; go = 1; @(posedge clock); #1 go = 0; waited = 0;"
-    )
-    .unwrap();
-    writeln!(
-        w,
-        "    while (busy && waited < 100000) begin @(posedge clock); #1 waited = waited + 1; end"
-    )
-    .unwrap();
-    writeln!(
-        w,
-        "    out_start = 1; @(posedge clock); #1 out_start = 0; out_ready = 1; i = 0; bad = 0;"
-    )
-    .unwrap();
-    writeln!(w, "    while (i < {} && waited < 200000) begin", m * n).unwrap();
-    writeln!(w, "      if (out_valid) begin if (out_data !== WANT[i]) begin bad = bad + 1; $display(\"MISMATCH C[%0d] = %h, want %h\", i, out_data, WANT[i]); end i = i + 1; end").unwrap();
-    writeln!(w, "      @(posedge clock); #1 waited = waited + 1;").unwrap();
-    writeln!(w, "    end").unwrap();
-    writeln!(w, "    $display(\"verilog: %0d of {} words read, %0d mismatches, %0d cycles (closed form {cycles}), %0d useful MACs\", i, bad, cycles, busy_pe_cycles);", m * n).unwrap();
-    writeln!(w, "    if (bad == 0 && i == {} && cycles == {cycles}) $display(\"PASS\"); else $display(\"FAIL\");", m * n).unwrap();
-    writeln!(w, "    $finish;\n  end\nendmodule").unwrap();
+    stream_readback(w, m * n, "C", cycles, "useful MACs");
     std::fs::write(out.join("gemm_system_tb.v"), t).unwrap();
 
-    let compiled = Command::new("iverilog")
-        .args([
-            "-o",
-            "gemm_system_tb.vvp",
-            "gemm_system_tb.v",
-            "gemm_system.v",
-        ])
-        .current_dir(out)
-        .status()
-        .expect("iverilog on PATH");
-    assert!(compiled.success(), "iverilog failed");
-    let run = Command::new("vvp")
-        .arg("gemm_system_tb.vvp")
-        .current_dir(out)
-        .output()
-        .expect("vvp on PATH");
-    let text = String::from_utf8_lossy(&run.stdout);
+    let text = compile_and_run(
+        out,
+        "gemm_system_tb.vvp",
+        &["gemm_system_tb.v", "gemm_system.v"],
+    );
     for line in text.lines().filter(|l| !l.starts_with("VCD")) {
         println!("{line}");
     }

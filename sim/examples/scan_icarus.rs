@@ -16,9 +16,9 @@ use golden::ssm::ScanInputs;
 use rtl::ssm::scan_system::ScanSystem;
 use rtl::ssm::ScanArray;
 use rust_hdl::prelude::*;
+use sim::icarus::{compile_and_run, stream_decls, stream_readback};
 use sim::scan_host::load_beats;
 use std::fmt::Write as _;
-use std::process::Command;
 
 const R: usize = 3;
 const C: usize = 2;
@@ -67,22 +67,7 @@ fn main() {
         u8::from(x.z.is_some())
     )
     .unwrap();
-    writeln!(
-        w,
-        "  wire wr_ready, out_valid, out_last, busy; wire [31:0] out_data;"
-    )
-    .unwrap();
-    writeln!(
-        w,
-        "  wire [47:0] cycles, busy_pe_cycles, stall_cycles, bubble_cycles;"
-    )
-    .unwrap();
-    writeln!(
-        w,
-        "  reg [31:0] WANT [0:{}]; integer i, bad, waited;",
-        l * d - 1
-    )
-    .unwrap();
+    stream_decls(w, l * d);
     writeln!(w, "  top dut(.clock(clock), .wr_valid(wr_valid), .wr_ready(wr_ready), .wr_buf(wr_buf), .wr_bank(wr_bank), .wr_addr(wr_addr), .wr_data(wr_data), .go(go), .dim_l(dim_l), .dim_d(dim_d), .dim_n(dim_n), .dim_dt(dim_dt), .dim_nt(dim_nt), .softplus(softplus), .gate(gate), .out_start(out_start), .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_last(out_last), .busy(busy), .cycles(cycles), .busy_pe_cycles(busy_pe_cycles), .stall_cycles(stall_cycles), .bubble_cycles(bubble_cycles));").unwrap();
     writeln!(w, "  initial begin").unwrap();
     for (i, v) in want.iter().enumerate() {
@@ -92,42 +77,10 @@ fn main() {
     for (buf, bank, addr, data) in load_beats(&x, R, C) {
         writeln!(w, "    wr_valid = 1; wr_buf = {buf}; wr_bank = {bank}; wr_addr = {addr}; wr_data = 48'h{data:x}; @(posedge clock); #1;").unwrap();
     }
-    writeln!(
-        w,
-        "    wr_valid = 0; go = 1; @(posedge clock); #1 go = 0; waited = 0;"
-    )
-    .unwrap();
-    writeln!(
-        w,
-        "    while (busy && waited < 100000) begin @(posedge clock); #1 waited = waited + 1; end"
-    )
-    .unwrap();
-    writeln!(
-        w,
-        "    out_start = 1; @(posedge clock); #1 out_start = 0; out_ready = 1; i = 0; bad = 0;"
-    )
-    .unwrap();
-    writeln!(w, "    while (i < {} && waited < 200000) begin", l * d).unwrap();
-    writeln!(w, "      if (out_valid) begin if (out_data !== WANT[i]) begin bad = bad + 1; $display(\"MISMATCH y[%0d] = %h, want %h\", i, out_data, WANT[i]); end i = i + 1; end").unwrap();
-    writeln!(w, "      @(posedge clock); #1 waited = waited + 1;").unwrap();
-    writeln!(w, "    end").unwrap();
-    writeln!(w, "    $display(\"verilog: %0d of {} words read, %0d mismatches, %0d cycles (closed form {cycles}), %0d busy PE-cycles\", i, bad, cycles, busy_pe_cycles);", l * d).unwrap();
-    writeln!(w, "    if (bad == 0 && i == {} && cycles == {cycles}) $display(\"PASS\"); else $display(\"FAIL\");", l * d).unwrap();
-    writeln!(w, "    $finish;\n  end\nendmodule").unwrap();
+    stream_readback(w, l * d, "y", cycles, "busy PE-cycles");
     std::fs::write(out.join("scan_tb.v"), t).unwrap();
 
-    let compiled = Command::new("iverilog")
-        .args(["-o", "scan_tb.vvp", "scan_tb.v", "scan_system.v"])
-        .current_dir(out)
-        .status()
-        .expect("iverilog on PATH");
-    assert!(compiled.success(), "iverilog failed");
-    let run = Command::new("vvp")
-        .arg("scan_tb.vvp")
-        .current_dir(out)
-        .output()
-        .expect("vvp on PATH");
-    let text = String::from_utf8_lossy(&run.stdout);
+    let text = compile_and_run(out, "scan_tb.vvp", &["scan_tb.v", "scan_system.v"]);
     print!(
         "{}",
         text.lines()

@@ -13,8 +13,8 @@
 use rand::Rng;
 use rtl::ssm::smul::SignedMul;
 use rust_hdl::prelude::*;
+use sim::icarus::compile_and_run;
 use std::fmt::Write as _;
-use std::process::Command;
 
 /// Checks SignedMul<A, B>; returns the number of vectors compared.
 fn check<const A: usize, const B: usize>(rng: &mut golden::rng::Rng) -> usize {
@@ -76,18 +76,7 @@ fn check<const A: usize, const B: usize>(rng: &mut golden::rng::Rng) -> usize {
     )
     .unwrap();
     std::fs::write(dir.join("smul_tb.v"), tb).unwrap();
-    let ok = Command::new("iverilog")
-        .args(["-o", "smul.vvp", "smul_tb.v", "smul.v"])
-        .current_dir(dir)
-        .status()
-        .expect("iverilog on PATH");
-    assert!(ok.success(), "iverilog failed");
-    let out = Command::new("vvp")
-        .arg("smul.vvp")
-        .current_dir(dir)
-        .output()
-        .expect("vvp on PATH");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = compile_and_run(dir, "smul.vvp", &["smul_tb.v", "smul.v"]);
     assert!(
         text.contains("DONE errors=0"),
         "SignedMul<{A}, {B}>: Verilog and Rust model disagree:\n{text}"

@@ -13,6 +13,7 @@
 //! shape is an [`GemmError::UnsupportedArray`].
 
 use crate::clock::Clocked;
+use crate::counters::{Counters, HasCounters as _};
 use rand::Rng as _;
 use rtl::ssm::{GemmConfig, GemmCore, MAX_DIM};
 use rust_hdl::prelude::*;
@@ -50,6 +51,34 @@ pub struct GemmRun {
 }
 
 impl GemmRun {
+    /// The run of a M×K·K×N GEMM (`dims`) on `array` that returned `c`, with the
+    /// counters read at its end.
+    pub(crate) fn finish(
+        dims: (usize, usize, usize),
+        array: GemmConfig,
+        c: Vec<i32>,
+        hw: Counters,
+        sim_seconds: f64,
+        sim_edges: u64,
+    ) -> Self {
+        let (m, k, n) = dims;
+        Self {
+            m,
+            k,
+            n,
+            array,
+            c,
+            cycles: hw.cycles,
+            busy_pe_cycles: hw.busy_pe_cycles,
+            stall_cycles: hw.stall_cycles,
+            bubble_cycles: hw.bubble_cycles,
+            utilization: array.utilization(hw.busy_pe_cycles, hw.cycles),
+            expected_cycles: array.cycles(m, k, n),
+            sim_seconds,
+            sim_edges,
+        }
+    }
+
     /// Simulated clock cycles per wall-clock second.
     pub fn sim_speed(&self) -> f64 {
         self.sim_edges as f64 / self.sim_seconds.max(1e-9)
@@ -91,11 +120,7 @@ impl fmt::Display for GemmError {
             GemmError::UnsupportedArray { rows, cols } => write!(
                 f,
                 "array {rows}x{cols} is not compiled in; supported: {}",
-                SUPPORTED_ARRAYS
-                    .iter()
-                    .map(|(r, c)| format!("{r}x{c}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::shape_list(SUPPORTED_ARRAYS)
             ),
             GemmError::Shape(s) => write!(f, "bad GEMM shape: {s}"),
             GemmError::Sim(s) => write!(f, "simulation failed: {s}"),
@@ -293,71 +318,25 @@ impl Job<'_> {
             }
         }
         let sim_seconds = started.elapsed().as_secs_f64();
-        let u = &bench.uut;
-        let cycles = u.cycles.val().to_u64();
-        let busy_pe_cycles = u.busy_pe_cycles.val().to_u64();
         let c = (0..m)
             .flat_map(|row| (0..n).map(move |col| (row, col)))
             .map(|(row, col)| acc[row * n_pad + col])
             .collect();
-        Ok(GemmRun {
-            m,
-            k,
-            n,
-            array: cfg,
+        Ok(GemmRun::finish(
+            (m, k, n),
+            cfg,
             c,
-            cycles,
-            busy_pe_cycles,
-            stall_cycles: u.stall_cycles.val().to_u64(),
-            bubble_cycles: u.bubble_cycles.val().to_u64(),
-            utilization: cfg.utilization(busy_pe_cycles, cycles),
-            expected_cycles: expected,
+            bench.uut.counters(),
             sim_seconds,
-            sim_edges: bench.edges,
-        })
+            bench.edges,
+        ))
     }
 }
 
-/// Where two M×N int32 results differ.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Mismatches {
-    /// Number of differing elements.
-    pub count: usize,
-    /// The first few: (row, col, got, want).
-    pub first: Vec<(usize, usize, i32, i32)>,
-}
-
-impl fmt::Display for Mismatches {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} mismatching elements", self.count)?;
-        for (r, c, got, want) in &self.first {
-            write!(f, "; C[{r}][{c}] = {got}, expected {want}")?;
-        }
-        Ok(())
-    }
-}
+/// Where two M×N int32 results differ (reported as `C[row][col]`).
+pub type Mismatches = crate::compare::Mismatches<i32>;
 
 /// Bit-exact comparison of `got` against `want` (both M×N row-major, N = `n`).
 pub fn compare_exact(got: &[i32], want: &[i32], n: usize) -> Result<(), Mismatches> {
-    if got.len() != want.len() {
-        return Err(Mismatches {
-            count: got.len().abs_diff(want.len()).max(1),
-            first: vec![],
-        });
-    }
-    let bad: Vec<(usize, usize, i32, i32)> = got
-        .iter()
-        .zip(want)
-        .enumerate()
-        .filter(|(_, (g, w))| g != w)
-        .map(|(i, (g, w))| (i / n, i % n, *g, *w))
-        .collect();
-    if bad.is_empty() {
-        Ok(())
-    } else {
-        Err(Mismatches {
-            count: bad.len(),
-            first: bad.into_iter().take(8).collect(),
-        })
-    }
+    crate::compare::compare_matrix("C", got, want, n)
 }

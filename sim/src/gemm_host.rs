@@ -4,9 +4,10 @@
 //! back over the valid/ready read stream. [`crate::gemm::run_gemm`] serves
 //! the core's ports directly; both must agree on C and on the cycle count.
 
-use crate::clock::{Clocked, NotConverged};
+use crate::clock::Clocked;
+use crate::counters::HasCounters as _;
 use crate::gemm::{GemmError, GemmRun};
-use rand::Rng as _;
+use crate::host;
 use rtl::ssm::gemm_system::GemmSystem;
 use rtl::ssm::GemmConfig;
 use rust_hdl::prelude::*;
@@ -90,28 +91,18 @@ fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, GemmE
             "{m}×{k}·{k}×{n} needs more than {words} words per buffer bank on {R}x{C}"
         )));
     }
-    let sim_err = |e: NotConverged| GemmError::Sim(e.to_string());
     let mut rng = golden::rng::seeded(seed);
     let started = Instant::now();
-    let mut bench = Clocked::new(GemmSystem::<R, C, GEMM_BANK_ADDR_BITS>::default(), |u| {
-        &mut u.clock
-    })
-    .map_err(GemmError::Sim)?;
+    let mut bench: Clocked<GemmSystem<R, C, GEMM_BANK_ADDR_BITS>> =
+        host::bench().map_err(GemmError::Sim)?;
     let beats = load_beats(a, b, m, k, n, R, C);
-    for (buf, bank, addr, v) in beats {
-        let u = &mut bench.uut;
-        u.wr_valid.next = true;
+    host::write_stream(&mut bench, beats, |u, (buf, bank, addr, v)| {
         u.wr_buf.next = buf;
         u.wr_bank.next = bits_of(bank as u64);
         u.wr_addr.next = bits_of(addr as u64);
         u.wr_data.next = bits_of(u64::from(v as u8));
-        bench.settle().map_err(sim_err)?;
-        if !bench.uut.wr_ready.val() {
-            return Err(GemmError::Sim("write stream not ready while idle".into()));
-        }
-        bench.tick().map_err(sim_err)?;
-    }
-    bench.uut.wr_valid.next = false;
+    })
+    .map_err(GemmError::Sim)?;
     {
         let u = &mut bench.uut;
         u.dim_m.next = bits_of(m as u64);
@@ -119,67 +110,21 @@ fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, GemmE
         u.dim_n.next = bits_of(n as u64);
         u.dim_kt.next = bits_of(kt as u64);
         u.dim_nt.next = bits_of(nt as u64);
-        u.go.next = true;
     }
-    bench.settle().map_err(sim_err)?;
-    bench.tick().map_err(sim_err)?;
-    bench.uut.go.next = false;
     let cfg = GemmConfig::new(R, C);
     let expected = cfg.cycles(m, k, n);
-    let limit = bench.edges + 4 * expected + 1000;
-    bench.settle().map_err(sim_err)?;
-    while bench.uut.busy.val() {
-        if bench.edges > limit {
-            return Err(GemmError::Sim("GEMM did not finish".into()));
-        }
-        bench.tick().map_err(sim_err)?;
-    }
-    bench.uut.out_start.next = true;
-    bench.settle().map_err(sim_err)?;
-    bench.tick().map_err(sim_err)?;
-    bench.uut.out_start.next = false;
-    let mut c = Vec::with_capacity(m * n);
-    let limit = bench.edges + (m * n) as u64 * 300 + 1000;
-    loop {
-        let ready = rng.gen_bool(ready_p.clamp(0.01, 1.0));
-        bench.uut.out_ready.next = ready;
-        bench.settle().map_err(sim_err)?;
-        let u = &bench.uut;
-        if u.out_valid.val() && ready {
-            c.push(u.out_data.val().to_u32() as i32);
-            if u.out_last.val() {
-                bench.tick().map_err(sim_err)?;
-                break;
-            }
-        }
-        if bench.edges > limit {
-            return Err(GemmError::Sim("read stream stalled".into()));
-        }
-        bench.tick().map_err(sim_err)?;
-    }
-    if c.len() != m * n {
-        return Err(GemmError::Sim(format!(
-            "read stream returned {} words, expected {}",
-            c.len(),
-            m * n
-        )));
-    }
-    let u = &bench.uut;
-    let cycles = u.cycles.val().to_u64();
-    let busy_pe_cycles = u.busy_pe_cycles.val().to_u64();
-    Ok(GemmRun {
-        m,
-        k,
-        n,
-        array: cfg,
+    host::run_to_idle(&mut bench, 4 * expected + 1000, "GEMM").map_err(GemmError::Sim)?;
+    let c = host::read_stream(&mut bench, &mut rng, ready_p, m * n)
+        .map_err(GemmError::Sim)?
+        .into_iter()
+        .map(|w| w as i32)
+        .collect();
+    Ok(GemmRun::finish(
+        (m, k, n),
+        cfg,
         c,
-        cycles,
-        busy_pe_cycles,
-        stall_cycles: u.stall_cycles.val().to_u64(),
-        bubble_cycles: u.bubble_cycles.val().to_u64(),
-        utilization: cfg.utilization(busy_pe_cycles, cycles),
-        expected_cycles: expected,
-        sim_seconds: started.elapsed().as_secs_f64(),
-        sim_edges: bench.edges,
-    })
+        bench.uut.counters(),
+        started.elapsed().as_secs_f64(),
+        bench.edges,
+    ))
 }

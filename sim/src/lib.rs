@@ -14,8 +14,12 @@
 //! check; it needs `iverilog`, which the tests do not).
 
 pub mod clock;
+pub mod compare;
+pub mod counters;
 pub mod gemm;
 pub mod gemm_host;
+pub mod host;
+pub mod icarus;
 pub mod scan;
 pub mod scan_host;
 pub mod snn;
@@ -29,3 +33,12 @@ pub use scan::{
     compare_scan, run_scan, run_scan_with, ScanError, ScanMismatches, ScanOptions, ScanRun,
     SUPPORTED_SCAN_ARRAYS,
 };
+
+/// `R1xC1, R2xC2, …`: the array shapes of an `UnsupportedArray` message.
+fn shape_list(shapes: &[(usize, usize)]) -> String {
+    shapes
+        .iter()
+        .map(|(r, c)| format!("{r}x{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -13,6 +13,7 @@
 //! happens, nothing is kept in memory.
 
 use crate::clock::{Clocked, NotConverged};
+use crate::counters::{Counters, HasCounters as _};
 use golden::ssm::fixed::FixedScanInputs;
 use rand::Rng as _;
 use rtl::ssm::{ScanArray, ScanCore, MAX_DIM};
@@ -52,6 +53,34 @@ pub struct ScanRun {
 }
 
 impl ScanRun {
+    /// The run of a L×D×N scan (`dims`) on `array` that returned `y`, with the
+    /// counters read at its end.
+    pub(crate) fn finish(
+        dims: (usize, usize, usize),
+        array: ScanArray,
+        y: Vec<i64>,
+        hw: Counters,
+        sim_seconds: f64,
+        sim_edges: u64,
+    ) -> Self {
+        let (l, d, n) = dims;
+        Self {
+            l,
+            d,
+            n,
+            array,
+            y,
+            cycles: hw.cycles,
+            busy_pe_cycles: hw.busy_pe_cycles,
+            stall_cycles: hw.stall_cycles,
+            bubble_cycles: hw.bubble_cycles,
+            utilization: array.utilization(hw.busy_pe_cycles, hw.cycles),
+            expected_cycles: array.cycles(l, d, n),
+            sim_seconds,
+            sim_edges,
+        }
+    }
+
     /// Simulated clock cycles per wall-clock second.
     pub fn sim_speed(&self) -> f64 {
         self.sim_edges as f64 / self.sim_seconds.max(1e-9)
@@ -86,11 +115,7 @@ impl fmt::Display for ScanError {
             ScanError::UnsupportedArray { rows, cols } => write!(
                 f,
                 "scan array {rows}x{cols} is not compiled in; supported: {}",
-                SUPPORTED_SCAN_ARRAYS
-                    .iter()
-                    .map(|(r, c)| format!("{r}x{c}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                crate::shape_list(SUPPORTED_SCAN_ARRAYS)
             ),
             ScanError::Shape(s) => write!(f, "bad scan shape: {s}"),
             ScanError::Sim(s) => write!(f, "simulation failed: {s}"),
@@ -317,64 +342,20 @@ fn run<const R: usize, const C: usize>(
         }
     }
     let sim_seconds = started.elapsed().as_secs_f64();
-    let u = &bench.uut;
-    let cycles = u.cycles.val().to_u64();
-    let busy_pe_cycles = u.busy_pe_cycles.val().to_u64();
-    Ok(ScanRun {
-        l,
-        d,
-        n,
-        array: cfg,
-        y: buf.y,
-        cycles,
-        busy_pe_cycles,
-        stall_cycles: u.stall_cycles.val().to_u64(),
-        bubble_cycles: u.bubble_cycles.val().to_u64(),
-        utilization: cfg.utilization(busy_pe_cycles, cycles),
-        expected_cycles: expected,
+    Ok(ScanRun::finish(
+        (l, d, n),
+        cfg,
+        buf.y,
+        bench.uut.counters(),
         sim_seconds,
-        sim_edges: bench.edges,
-    })
+        bench.edges,
+    ))
 }
 
-/// Where two L×D results differ.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScanMismatches {
-    pub count: usize,
-    /// The first few: (t, d, got, want).
-    pub first: Vec<(usize, usize, i64, i64)>,
-}
-
-impl fmt::Display for ScanMismatches {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} mismatching elements", self.count)?;
-        for (t, d, got, want) in &self.first {
-            write!(f, "; y[{t}][{d}] = {got}, expected {want}")?;
-        }
-        Ok(())
-    }
-}
+/// Where two L×D results differ (reported as `y[t][d]`).
+pub type ScanMismatches = crate::compare::Mismatches<i64>;
 
 /// Bit-exact comparison of `got` against `want` (both L×D, D = `d`).
 pub fn compare_scan(got: &[i64], want: &[i64], d: usize) -> Result<(), ScanMismatches> {
-    if got.len() != want.len() {
-        return Err(ScanMismatches {
-            count: got.len().abs_diff(want.len()).max(1),
-            first: vec![],
-        });
-    }
-    let bad: Vec<_> = got
-        .iter()
-        .zip(want)
-        .enumerate()
-        .filter(|(_, (g, w))| g != w)
-        .map(|(i, (g, w))| (i / d, i % d, *g, *w))
-        .collect();
-    match bad.is_empty() {
-        true => Ok(()),
-        false => Err(ScanMismatches {
-            count: bad.len(),
-            first: bad.into_iter().take(8).collect(),
-        }),
-    }
+    crate::compare::compare_matrix("y", got, want, d)
 }

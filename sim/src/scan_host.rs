@@ -5,10 +5,11 @@
 //! [`crate::scan::run_scan`] serves the core's buffer ports directly instead;
 //! both must give the same y and the same core cycle count.
 
-use crate::clock::{Clocked, NotConverged};
+use crate::clock::Clocked;
+use crate::counters::HasCounters as _;
+use crate::host;
 use crate::scan::{ScanError, ScanRun};
 use golden::ssm::fixed::FixedScanInputs;
-use rand::Rng as _;
 use rtl::ssm::scan_system::ScanSystem;
 use rtl::ssm::ScanArray;
 use rust_hdl::prelude::*;
@@ -101,28 +102,22 @@ fn hosted<const R: usize, const C: usize>(
             "L={l} D={d} N={n} needs more than {words} words per buffer bank on {R}x{C}"
         )));
     }
-    let sim_err = |e: NotConverged| ScanError::Sim(e.to_string());
     let mut rng = golden::rng::seeded(seed);
     let started = Instant::now();
-    let mut bench = Clocked::new(ScanSystem::<R, C, HOST_BANK_ADDR_BITS>::default(), |u| {
-        &mut u.clock
-    })
-    .map_err(ScanError::Sim)?;
+    let mut bench: Clocked<ScanSystem<R, C, HOST_BANK_ADDR_BITS>> =
+        host::bench().map_err(ScanError::Sim)?;
     // Load: one beat per cycle while the system is ready.
-    for (buf, bank, addr, data) in load_beats(x, R, C) {
-        let u = &mut bench.uut;
-        u.wr_valid.next = true;
-        u.wr_buf.next = bits_of(buf);
-        u.wr_bank.next = bits_of(bank);
-        u.wr_addr.next = bits_of(addr);
-        u.wr_data.next = bits_of(data);
-        bench.settle().map_err(sim_err)?;
-        if !bench.uut.wr_ready.val() {
-            return Err(ScanError::Sim("write stream not ready while idle".into()));
-        }
-        bench.tick().map_err(sim_err)?;
-    }
-    bench.uut.wr_valid.next = false;
+    host::write_stream(
+        &mut bench,
+        load_beats(x, R, C),
+        |u, (buf, bank, addr, data)| {
+            u.wr_buf.next = bits_of(buf);
+            u.wr_bank.next = bits_of(bank);
+            u.wr_addr.next = bits_of(addr);
+            u.wr_data.next = bits_of(data);
+        },
+    )
+    .map_err(ScanError::Sim)?;
     // Run.
     {
         let u = &mut bench.uut;
@@ -133,68 +128,22 @@ fn hosted<const R: usize, const C: usize>(
         u.dim_nt.next = bits_of(nt as u64);
         u.softplus.next = x.delta_softplus;
         u.gate.next = x.z.is_some();
-        u.go.next = true;
     }
-    bench.settle().map_err(sim_err)?;
-    bench.tick().map_err(sim_err)?;
-    bench.uut.go.next = false;
     let cfg = ScanArray::new(R, C);
     let expected = cfg.cycles(l, d, n);
-    let limit = bench.edges + 4 * expected + 1000;
-    bench.settle().map_err(sim_err)?;
-    while bench.uut.busy.val() {
-        if bench.edges > limit {
-            return Err(ScanError::Sim("scan did not finish".into()));
-        }
-        bench.tick().map_err(sim_err)?;
-    }
+    host::run_to_idle(&mut bench, 4 * expected + 1000, "scan").map_err(ScanError::Sim)?;
     // Read y back over the output stream.
-    bench.uut.out_start.next = true;
-    bench.settle().map_err(sim_err)?;
-    bench.tick().map_err(sim_err)?;
-    bench.uut.out_start.next = false;
-    let mut y = Vec::with_capacity(l * d);
-    let limit = bench.edges + (l * d) as u64 * 3 * 100 + 1000;
-    loop {
-        let ready = rng.gen_bool(ready_p.clamp(0.01, 1.0));
-        bench.uut.out_ready.next = ready;
-        bench.settle().map_err(sim_err)?;
-        let u = &bench.uut;
-        if u.out_valid.val() && ready {
-            y.push(i64::from(u.out_data.val().to_u64() as u32 as i32));
-            if u.out_last.val() {
-                bench.tick().map_err(sim_err)?;
-                break;
-            }
-        }
-        if bench.edges > limit {
-            return Err(ScanError::Sim("read stream stalled".into()));
-        }
-        bench.tick().map_err(sim_err)?;
-    }
-    if y.len() != l * d {
-        return Err(ScanError::Sim(format!(
-            "read stream returned {} words, expected {}",
-            y.len(),
-            l * d
-        )));
-    }
-    let u = &bench.uut;
-    let cycles = u.cycles.val().to_u64();
-    let busy_pe_cycles = u.busy_pe_cycles.val().to_u64();
-    Ok(ScanRun {
-        l,
-        d,
-        n,
-        array: cfg,
+    let y = host::read_stream(&mut bench, &mut rng, ready_p, l * d)
+        .map_err(ScanError::Sim)?
+        .into_iter()
+        .map(|w| i64::from(w as i32))
+        .collect();
+    Ok(ScanRun::finish(
+        (l, d, n),
+        cfg,
         y,
-        cycles,
-        busy_pe_cycles,
-        stall_cycles: u.stall_cycles.val().to_u64(),
-        bubble_cycles: u.bubble_cycles.val().to_u64(),
-        utilization: cfg.utilization(busy_pe_cycles, cycles),
-        expected_cycles: expected,
-        sim_seconds: started.elapsed().as_secs_f64(),
-        sim_edges: bench.edges,
-    })
+        bench.uut.counters(),
+        started.elapsed().as_secs_f64(),
+        bench.edges,
+    ))
 }
