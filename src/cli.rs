@@ -28,6 +28,64 @@ pub enum Command {
     /// Run the accelerator's RTL, cycle-accurately simulated.
     #[command(subcommand)]
     Sim(SimCommand),
+    /// Write the top-level Verilog of a design family (header: its configuration).
+    Verilog(VerilogArgs),
+    /// Synthesize, place and route a design family for an FPGA; utilization and Fmax.
+    Synth(SynthArgs),
+}
+
+/// The design families that leave as Verilog.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// The SSM accelerator: scan core/system, GEMM core/system.
+    Ssm,
+    /// Every family compiled into this build (ssm only for now: the
+    /// neuromorphic core joins when it lands).
+    All,
+}
+
+#[derive(Args, Debug)]
+pub struct VerilogArgs {
+    pub family: Family,
+    /// Output directory: one NAME-RxC.v per design.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// PE array RxC; without it each mode at its default (scan 4x4, GEMM 8x8).
+    #[arg(long)]
+    pub array: Option<String>,
+    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system; repeatable).
+    #[arg(long)]
+    pub design: Vec<String>,
+}
+
+/// The FPGA a synthesis run targets.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Lattice LFE5U-85F, CABGA381 (Yosys synth_ecp5 + nextpnr-ecp5).
+    #[value(name = "ecp5-85k")]
+    Ecp5_85k,
+}
+
+#[derive(Args, Debug)]
+pub struct SynthArgs {
+    pub family: Family,
+    #[arg(long, value_enum)]
+    pub target: Target,
+    /// Target clock frequency (MHz) given to nextpnr.
+    #[arg(long, default_value_t = 100.0)]
+    pub freq: f64,
+    /// Output directory: synth.json, synth.csv and each design's tool logs and report.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// PE array RxC; without it each mode at its default (scan 4x4, GEMM 8x8).
+    #[arg(long)]
+    pub array: Option<String>,
+    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system; repeatable).
+    #[arg(long)]
+    pub design: Vec<String>,
+    /// Stop after Yosys (cell counts only, no place and route, no Fmax).
+    #[arg(long)]
+    pub yosys_only: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -14,13 +14,15 @@ pub enum CliError {
     Check(String),
     /// An output could not be written (exit 1).
     Write(PathBuf, std::io::Error),
+    /// An external tool is missing or failed, or a design does not fit (exit 1).
+    Tool(String),
 }
 
 impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Input(_) | CliError::Usage(_) => 2,
-            CliError::Check(_) | CliError::Write(..) => 1,
+            CliError::Check(_) | CliError::Write(..) | CliError::Tool(_) => 1,
         }
     }
 }
@@ -32,6 +34,7 @@ impl fmt::Display for CliError {
             CliError::Usage(m) => write!(f, "{m}"),
             CliError::Check(m) => write!(f, "verification failed: {m}"),
             CliError::Write(p, e) => write!(f, "{}: cannot write: {e}", p.display()),
+            CliError::Tool(m) => write!(f, "{m}"),
         }
     }
 }

@@ -13,5 +13,6 @@
 // rust-hdl prints operators to Verilog without parentheses.
 #![allow(unused_parens)]
 
+pub mod designs;
 pub mod snn;
 pub mod ssm;

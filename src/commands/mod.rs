@@ -5,7 +5,9 @@ mod golden_run;
 mod sim_gemm;
 mod sim_snn;
 mod sim_ssm;
+mod synth;
 mod verify;
+mod verilog;
 
 use crate::cli::{Cli, Command, SimCommand};
 use crate::error::CliError;
@@ -18,6 +20,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sim(SimCommand::Ssm(cmd)) => sim_ssm::run(cmd),
         Command::Sim(SimCommand::Gemm(cmd)) => sim_gemm::run(cmd),
         Command::Sim(SimCommand::Snn(cmd)) => sim_snn::run(cmd),
+        Command::Verilog(cmd) => verilog::run(cmd),
+        Command::Synth(cmd) => synth::run(cmd),
     }
 }
 

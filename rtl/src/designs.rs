@@ -1,0 +1,345 @@
+//! The catalogue of designs that leave the repository as Verilog: each
+//! family (`ssm` now; `snn` joins by adding its list to [`FAMILIES`]) is a
+//! list of top-level designs at the array shapes compiled in, each with the
+//! configuration that its header comment records.
+
+use crate::ssm::gemm_system::GemmSystem;
+use crate::ssm::scan_system::ScanSystem;
+use crate::ssm::{GemmCore, ScanCore, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY};
+use rust_hdl::prelude::*;
+
+/// rust-hdl's version (pinned in the workspace manifest).
+pub const RUST_HDL_VERSION: &str = "0.46.0";
+
+/// Address bits of every buffer bank in the emitted host systems (the
+/// scan system's default-workload depth, see [`crate::ssm::scan_system`]).
+pub const SCAN_SYSTEM_ADDR_BITS: usize = 13;
+/// Address bits of the GEMM system's buffer banks.
+pub const GEMM_SYSTEM_ADDR_BITS: usize = 12;
+
+/// One top-level design at one array shape.
+#[derive(Clone, Copy, Debug)]
+pub struct Design {
+    /// The family: `ssm`.
+    pub family: &'static str,
+    /// `scan-core`, `scan-system`, `gemm-core` or `gemm-system`.
+    pub name: &'static str,
+    /// R×C of the PE array.
+    pub array: (usize, usize),
+    /// Whether `array` is the family's default for this mode.
+    pub default: bool,
+    /// The number formats of the ports and state, one line.
+    pub formats: &'static str,
+    /// Further configuration (buffer depth), one line; empty when none.
+    pub params: &'static str,
+    emit: fn() -> String,
+}
+
+impl Design {
+    /// `scan-core-4x4`.
+    pub fn file_stem(&self) -> String {
+        format!("{}-{}x{}", self.name, self.array.0, self.array.1)
+    }
+
+    /// The configuration lines of the header comment, without `// `.
+    pub fn config_lines(&self, generator: &str) -> Vec<String> {
+        let mut lines = vec![
+            format!("design:    {} ({})", self.name, self.family),
+            format!(
+                "array:     {}x{} (R rows x C columns){}",
+                self.array.0,
+                self.array.1,
+                if self.default { ", the default" } else { "" }
+            ),
+            format!("formats:   {}", self.formats),
+        ];
+        if !self.params.is_empty() {
+            lines.push(format!("params:    {}", self.params));
+        }
+        lines.push(format!(
+            "generator: {generator}, rust-hdl {RUST_HDL_VERSION} generate_verilog"
+        ));
+        lines.push("top:       module top, clock input `clock`".to_string());
+        lines
+    }
+
+    /// The Verilog text of the design (rust-hdl's `check_all` passes first)
+    /// behind a header comment with its configuration.
+    pub fn verilog(&self, generator: &str) -> String {
+        let mut out = String::new();
+        for line in self.config_lines(generator) {
+            out.push_str("// ");
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&(self.emit)());
+        out
+    }
+}
+
+fn verilog_of<B: Block>(mut uut: B) -> String {
+    uut.connect_all();
+    check_all(&uut).expect("rust-hdl design checks");
+    generate_verilog(&uut)
+}
+
+fn scan_core<const R: usize, const C: usize>() -> String {
+    verilog_of(ScanCore::<R, C>::default())
+}
+fn scan_system<const R: usize, const C: usize>() -> String {
+    verilog_of(ScanSystem::<R, C, SCAN_SYSTEM_ADDR_BITS>::default())
+}
+fn gemm_core<const R: usize, const C: usize>() -> String {
+    verilog_of(GemmCore::<R, C>::default())
+}
+fn gemm_system<const R: usize, const C: usize>() -> String {
+    verilog_of(GemmSystem::<R, C, GEMM_SYSTEM_ADDR_BITS>::default())
+}
+
+const SCAN_FORMATS: &str = "operands Q6.10 (a2 UQ6.10), delta UQ2.16, state h Q12.20, \
+partial y Q18.30 (64 bit), y Q16.16 (32 bit); bit-exact to golden::ssm::fixed";
+const GEMM_FORMATS: &str = "A, B int8; products and C int32";
+const SCAN_PARAMS: &str = "buffer banks 2^13 words each (A = 13)";
+const GEMM_PARAMS: &str = "buffer banks 2^12 words each (AB = 12)";
+
+macro_rules! ssm_shapes {
+    ($(($name:literal, $f:ident, $r:literal, $c:literal, $formats:expr, $params:expr, $default:expr)),* $(,)?) => {
+        &[$(Design {
+            family: "ssm",
+            name: $name,
+            array: ($r, $c),
+            default: $default.rows == $r && $default.cols == $c,
+            formats: $formats,
+            params: $params,
+            emit: $f::<$r, $c>,
+        }),*]
+    };
+}
+
+/// The SSM accelerator's designs: the scan-mode and GEMM-mode cores, each
+/// alone and inside its host system (RAM buffers and streams), at the shapes
+/// `spikescan sim` also compiles (GEMM 16×16 left out: its Verilog alone
+/// takes minutes to generate).
+pub const SSM: &[Design] = ssm_shapes![
+    (
+        "scan-core",
+        scan_core,
+        4,
+        4,
+        SCAN_FORMATS,
+        "",
+        DEFAULT_SCAN_ARRAY
+    ),
+    (
+        "scan-core",
+        scan_core,
+        2,
+        2,
+        SCAN_FORMATS,
+        "",
+        DEFAULT_SCAN_ARRAY
+    ),
+    (
+        "scan-core",
+        scan_core,
+        2,
+        3,
+        SCAN_FORMATS,
+        "",
+        DEFAULT_SCAN_ARRAY
+    ),
+    (
+        "scan-core",
+        scan_core,
+        3,
+        2,
+        SCAN_FORMATS,
+        "",
+        DEFAULT_SCAN_ARRAY
+    ),
+    (
+        "scan-system",
+        scan_system,
+        4,
+        4,
+        SCAN_FORMATS,
+        SCAN_PARAMS,
+        DEFAULT_SCAN_ARRAY
+    ),
+    (
+        "scan-system",
+        scan_system,
+        2,
+        2,
+        SCAN_FORMATS,
+        SCAN_PARAMS,
+        DEFAULT_SCAN_ARRAY
+    ),
+    (
+        "scan-system",
+        scan_system,
+        2,
+        3,
+        SCAN_FORMATS,
+        SCAN_PARAMS,
+        DEFAULT_SCAN_ARRAY
+    ),
+    (
+        "scan-system",
+        scan_system,
+        3,
+        2,
+        SCAN_FORMATS,
+        SCAN_PARAMS,
+        DEFAULT_SCAN_ARRAY
+    ),
+    (
+        "gemm-core",
+        gemm_core,
+        8,
+        8,
+        GEMM_FORMATS,
+        "",
+        DEFAULT_ARRAY
+    ),
+    (
+        "gemm-core",
+        gemm_core,
+        4,
+        4,
+        GEMM_FORMATS,
+        "",
+        DEFAULT_ARRAY
+    ),
+    (
+        "gemm-core",
+        gemm_core,
+        2,
+        3,
+        GEMM_FORMATS,
+        "",
+        DEFAULT_ARRAY
+    ),
+    (
+        "gemm-core",
+        gemm_core,
+        3,
+        2,
+        GEMM_FORMATS,
+        "",
+        DEFAULT_ARRAY
+    ),
+    (
+        "gemm-system",
+        gemm_system,
+        8,
+        8,
+        GEMM_FORMATS,
+        GEMM_PARAMS,
+        DEFAULT_ARRAY
+    ),
+    (
+        "gemm-system",
+        gemm_system,
+        4,
+        4,
+        GEMM_FORMATS,
+        GEMM_PARAMS,
+        DEFAULT_ARRAY
+    ),
+    (
+        "gemm-system",
+        gemm_system,
+        2,
+        3,
+        GEMM_FORMATS,
+        GEMM_PARAMS,
+        DEFAULT_ARRAY
+    ),
+    (
+        "gemm-system",
+        gemm_system,
+        3,
+        2,
+        GEMM_FORMATS,
+        GEMM_PARAMS,
+        DEFAULT_ARRAY
+    ),
+];
+
+/// Every family by name. The neuromorphic core adds `("snn", SNN)` here.
+pub const FAMILIES: &[(&str, &[Design])] = &[("ssm", SSM)];
+
+/// The designs of `family` to emit: with `array`, every design compiled at
+/// that shape (an error naming the shapes when there is none); without it,
+/// each mode at its default shape. `names`, when not empty, keeps only the
+/// designs so named.
+pub fn select(
+    family: &[Design],
+    array: Option<(usize, usize)>,
+    names: &[String],
+) -> Result<Vec<Design>, String> {
+    let chosen: Vec<Design> = family
+        .iter()
+        .filter(|d| match array {
+            Some(a) => d.array == a,
+            None => d.default,
+        })
+        .filter(|d| names.is_empty() || names.iter().any(|n| n == d.name))
+        .copied()
+        .collect();
+    if chosen.is_empty() {
+        let mut shapes: Vec<String> = family
+            .iter()
+            .filter(|d| names.is_empty() || names.iter().any(|n| n == d.name))
+            .map(|d| format!("{} {}x{}", d.name, d.array.0, d.array.1))
+            .collect();
+        shapes.dedup();
+        return Err(format!(
+            "no design at that shape; compiled: {}",
+            shapes.join(", ")
+        ));
+    }
+    Ok(chosen)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_one_design_per_name_at_the_default_arrays() {
+        let d = select(SSM, None, &[]).unwrap();
+        let names: Vec<String> = d.iter().map(|d| d.file_stem()).collect();
+        assert_eq!(
+            names,
+            [
+                "scan-core-4x4",
+                "scan-system-4x4",
+                "gemm-core-8x8",
+                "gemm-system-8x8"
+            ]
+        );
+        let d = select(SSM, Some((2, 2)), &[]).unwrap();
+        assert_eq!(d.len(), 2, "only the scan mode has 2x2");
+        assert!(select(SSM, Some((5, 5)), &[])
+            .unwrap_err()
+            .contains("gemm-core 8x8"));
+        let d = select(SSM, Some((2, 3)), &["gemm-core".to_string()]).unwrap();
+        assert_eq!(d.len(), 1);
+    }
+
+    #[test]
+    fn header_records_the_configuration() {
+        let d = select(SSM, Some((2, 3)), &["gemm-core".to_string()]).unwrap()[0];
+        let v = d.verilog("spikescan 0.0.0");
+        let head: Vec<&str> = v.lines().take(6).collect();
+        assert_eq!(head[0], "// design:    gemm-core (ssm)");
+        assert_eq!(head[1], "// array:     2x3 (R rows x C columns)");
+        assert!(head[2].contains("int8"));
+        assert!(head[3].contains("spikescan 0.0.0") && head[3].contains("rust-hdl 0.46.0"));
+        assert!(v.contains("module top("));
+        assert!(v.contains("module top$mesh$pes$5(") && !v.contains("module top$mesh$pes$6("));
+    }
+}
