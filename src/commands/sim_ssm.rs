@@ -107,7 +107,7 @@ pub fn run(cmd: SimSsm) -> Result<(), CliError> {
     files.stage("report.json", json + "\n");
     files.commit()?;
     println!(
-        "sim ssm: L={} D={} N={} on {}: {} cycles, PE utilization {:.2}%, {:.0} tokens/s at {} MHz",
+        "sim ssm: L={} D={} N={} on {}: {} cycles, PE utilization {:.2}%, {:.0} tokens/s at a {} MHz target clock (not a measured Fmax)",
         run.l,
         run.d,
         run.n,
