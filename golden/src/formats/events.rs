@@ -153,11 +153,6 @@ pub fn events_csv(events: &[Event]) -> String {
     text
 }
 
-/// Writes [`events_csv`] to `path`.
-pub fn write_events(path: &Path, events: &[Event]) -> std::io::Result<()> {
-    std::fs::write(path, events_csv(events))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,7 +196,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("e.csv");
         let events = vec![Event { t: 0, neuron: 7 }, Event { t: 5, neuron: 2 }];
-        write_events(&path, &events).unwrap();
+        fs::write(&path, events_csv(&events)).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "t,neuron\n0,7\n5,2\n");
         assert_eq!(read_events(&path).unwrap().events, events);
     }

@@ -11,6 +11,6 @@ mod matrix;
 mod params;
 
 pub use error::InputError;
-pub use events::{events_csv, read_events, write_events, Event, EventFile};
+pub use events::{events_csv, read_events, Event, EventFile};
 pub use matrix::{matrix_csv, read_matrix, read_matrix_lines, write_matrix, NumberStyle};
 pub use params::TomlFile;
