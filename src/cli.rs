@@ -241,6 +241,18 @@ pub struct SimGemm {
     /// PE array RxC (rows = reduction tile, columns = output columns); one of the compiled shapes.
     #[arg(long, default_value = "8x8")]
     pub array: String,
+    /// Simulation engine; default: verilator where installed, else rust (with a note).
+    #[arg(long, value_enum)]
+    pub engine: Option<SimEngine>,
+}
+
+/// The cycle simulator behind `sim` (both are cycle-exact: `cosim` proves it).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SimEngine {
+    /// The rust-hdl description, stepped directly (the reference).
+    Rust,
+    /// The emitted Verilog compiled by Verilator (cached per design), driven over a C ABI.
+    Verilator,
 }
 
 #[derive(Args, Debug)]

@@ -16,6 +16,8 @@ pub enum CliError {
     Write(PathBuf, std::io::Error),
     /// An external tool is missing or failed, or a design does not fit (exit 1).
     Tool(String),
+    /// The run was stopped (Ctrl-C) before it finished (exit 130).
+    Interrupted(String),
 }
 
 impl CliError {
@@ -23,6 +25,7 @@ impl CliError {
         match self {
             CliError::Input(_) | CliError::Usage(_) => 2,
             CliError::Check(_) | CliError::Write(..) | CliError::Tool(_) => 1,
+            CliError::Interrupted(_) => 130,
         }
     }
 }
@@ -35,6 +38,7 @@ impl fmt::Display for CliError {
             CliError::Check(m) => write!(f, "verification failed: {m}"),
             CliError::Write(p, e) => write!(f, "{}: cannot write: {e}", p.display()),
             CliError::Tool(m) => write!(f, "{m}"),
+            CliError::Interrupted(m) => write!(f, "interrupted: {m}"),
         }
     }
 }

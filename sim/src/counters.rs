@@ -1,6 +1,7 @@
 //! The hardware performance counters that every SSM core and system exposes
 //! (`cycles`, `busy_pe_cycles`, `stall_cycles`, `bubble_cycles`), read in one go.
 
+use crate::engine::{Engine, EngineError, Out};
 use rtl::ssm::gemm_system::GemmSystem;
 use rtl::ssm::scan_system::ScanSystem;
 use rtl::ssm::{GemmCore, ScanCore};
@@ -40,3 +41,30 @@ has_counters!(
     [const R: usize, const C: usize, const A: usize] GemmSystem<R, C, A>,
     [const R: usize, const C: usize, const A: usize] ScanSystem<R, C, A>,
 );
+
+/// The four counter outputs in one engine's numbering.
+#[derive(Clone, Copy, Debug)]
+pub struct CounterPorts([Out; 4]);
+
+impl CounterPorts {
+    pub fn of(e: &dyn Engine) -> Result<Self, EngineError> {
+        let p = e.ports();
+        Ok(Self([
+            p.output("cycles")?,
+            p.output("busy_pe_cycles")?,
+            p.output("stall_cycles")?,
+            p.output("bubble_cycles")?,
+        ]))
+    }
+
+    /// The counters as the engine shows them now.
+    pub fn read(&self, e: &dyn Engine) -> Counters {
+        let [c, b, s, u] = self.0.map(|p| e.get(p));
+        Counters {
+            cycles: c,
+            busy_pe_cycles: b,
+            stall_cycles: s,
+            bubble_cycles: u,
+        }
+    }
+}

@@ -12,11 +12,11 @@
 //! hardware; [`SUPPORTED_ARRAYS`] lists the shapes compiled in, and any other
 //! shape is an [`GemmError::UnsupportedArray`].
 
-use crate::clock::Clocked;
-use crate::counters::{Counters, HasCounters as _};
+use crate::control::{self, Progress, CHECKPOINT_CYCLES};
+use crate::counters::{CounterPorts, Counters};
+use crate::engine::{self, ClockPort, Engine, EngineError, EngineKind, In, Out};
 use rand::Rng as _;
 use rtl::ssm::{GemmConfig, GemmCore, MAX_DIM};
-use rust_hdl::prelude::*;
 use std::fmt;
 use std::time::Instant;
 
@@ -48,6 +48,8 @@ pub struct GemmRun {
     /// Wall-clock seconds the simulation took, and the clock edges it applied.
     pub sim_seconds: f64,
     pub sim_edges: u64,
+    /// The engine that ran it (`rust`, `verilator`, `rust+verilator`).
+    pub engine: &'static str,
 }
 
 impl GemmRun {
@@ -76,6 +78,7 @@ impl GemmRun {
             expected_cycles: array.cycles(m, k, n),
             sim_seconds,
             sim_edges,
+            engine: "rust",
         }
     }
 
@@ -92,6 +95,8 @@ pub struct GemmOptions {
     pub stall_probability: f64,
     /// Seed of the stall pattern.
     pub seed: u64,
+    /// The simulation engine.
+    pub engine: EngineKind,
 }
 
 impl Default for GemmOptions {
@@ -99,6 +104,7 @@ impl Default for GemmOptions {
         Self {
             stall_probability: 0.0,
             seed: 1,
+            engine: EngineKind::Rust,
         }
     }
 }
@@ -112,6 +118,16 @@ pub enum GemmError {
     Shape(String),
     /// The simulation failed (did not settle, or never finished).
     Sim(String),
+    /// The engine could not be built, or (co-simulation) its engines disagree.
+    Engine(EngineError),
+    /// A stop was requested ([`crate::control`]) after this many cycles.
+    Stopped { cycles: u64 },
+}
+
+impl From<EngineError> for GemmError {
+    fn from(e: EngineError) -> Self {
+        GemmError::Engine(e)
+    }
 }
 
 impl fmt::Display for GemmError {
@@ -124,6 +140,8 @@ impl fmt::Display for GemmError {
             ),
             GemmError::Shape(s) => write!(f, "bad GEMM shape: {s}"),
             GemmError::Sim(s) => write!(f, "simulation failed: {s}"),
+            GemmError::Engine(e) => write!(f, "{e}"),
+            GemmError::Stopped { cycles } => write!(f, "stopped after {cycles} cycles"),
         }
     }
 }
@@ -162,14 +180,37 @@ pub fn run_gemm_with(
         n,
         opts,
     };
-    match array {
-        (8, 8) => job.run::<8, 8>(),
-        (4, 4) => job.run::<4, 4>(),
-        (2, 3) => job.run::<2, 3>(),
-        (3, 2) => job.run::<3, 2>(),
-        (16, 16) => job.run::<16, 16>(),
-        (rows, cols) => Err(GemmError::UnsupportedArray { rows, cols }),
-    }
+    let kind = opts.engine;
+    let mut e = match array {
+        (8, 8) => engine::open::<GemmCore<8, 8>>(kind)?,
+        (4, 4) => engine::open::<GemmCore<4, 4>>(kind)?,
+        (2, 3) => engine::open::<GemmCore<2, 3>>(kind)?,
+        (3, 2) => engine::open::<GemmCore<3, 2>>(kind)?,
+        (16, 16) => engine::open::<GemmCore<16, 16>>(kind)?,
+        (rows, cols) => return Err(GemmError::UnsupportedArray { rows, cols }),
+    };
+    job.run(e.as_mut(), GemmConfig::new(array.0, array.1))
+}
+
+/// [`run_gemm_with`] on an engine the caller opened (a recorder, a
+/// co-simulation of its own) for `array`'s design; `opts.engine` is unused.
+pub fn run_gemm_on(
+    e: &mut dyn Engine,
+    (a, b): (&[i8], &[i8]),
+    (m, k, n): (usize, usize, usize),
+    array: GemmConfig,
+    opts: &GemmOptions,
+) -> Result<GemmRun, GemmError> {
+    check_shape(a, b, m, k, n)?;
+    let job = Job {
+        a,
+        b,
+        m,
+        k,
+        n,
+        opts,
+    };
+    job.run(e, array)
 }
 
 fn check_shape(a: &[i8], b: &[i8], m: usize, k: usize, n: usize) -> Result<(), GemmError> {
@@ -206,15 +247,60 @@ struct Job<'a> {
     opts: &'a GemmOptions,
 }
 
-fn bits<const N: usize>(x: u64) -> Bits<N> {
-    x.into()
+/// The [`GemmCore`] ports in one engine's numbering.
+struct Ports {
+    clock: ClockPort,
+    go: In,
+    dim: [In; 3],
+    stall: In,
+    a_rd: (Out, Out, Out),
+    a_data: Vec<In>,
+    b_rd: (Out, Out, Out),
+    b_data: Vec<In>,
+    c_rd: (Out, Out, Out),
+    c_rd_data: Vec<In>,
+    c_wr: (Out, Out, Out),
+    c_wr_data: Vec<Out>,
+    busy: Out,
+    counters: CounterPorts,
+}
+
+impl Ports {
+    fn of(e: &dyn Engine, r: usize, c: usize) -> Result<Self, EngineError> {
+        let p = e.ports();
+        let rd = |x: &str, i: &str, j: &str| -> Result<(Out, Out, Out), EngineError> {
+            Ok((p.output(x)?, p.output(i)?, p.output(j)?))
+        };
+        Ok(Self {
+            clock: ClockPort::of(e)?,
+            go: p.input("go")?,
+            dim: [p.input("dim_m")?, p.input("dim_k")?, p.input("dim_n")?],
+            stall: p.input("stall")?,
+            a_rd: rd("a_rd_en", "a_rd_m", "a_rd_k0")?,
+            a_data: p.inputs("a_rd_data", r)?,
+            b_rd: rd("b_rd_en", "b_rd_k", "b_rd_n0")?,
+            b_data: p.inputs("b_rd_data", c)?,
+            c_rd: rd("c_rd_en", "c_rd_m", "c_rd_n0")?,
+            c_rd_data: p.inputs("c_rd_data", c)?,
+            c_wr: rd("c_wr_en", "c_wr_m", "c_wr_n0")?,
+            c_wr_data: p.outputs("c_wr_data", c)?,
+            busy: p.output("busy")?,
+            counters: CounterPorts::of(e)?,
+        })
+    }
+}
+
+/// A memory request `(enable, row, column)`, if enabled.
+fn request(e: &dyn Engine, (en, row, col): (Out, Out, Out)) -> Option<(usize, usize)> {
+    (e.get(en) == 1).then(|| (e.get(row) as usize, e.get(col) as usize))
 }
 
 impl Job<'_> {
-    fn run<const R: usize, const C: usize>(&self) -> Result<GemmRun, GemmError> {
+    /// Serve the core's scratchpad ports on `e`, an R×C array, until it is done.
+    fn run(&self, e: &mut dyn Engine, cfg: GemmConfig) -> Result<GemmRun, GemmError> {
         let (a, b, m, k, n) = (self.a, self.b, self.m, self.k, self.n);
-        let cfg = GemmConfig::new(R, C);
-        let n_pad = n.div_ceil(C) * C;
+        let (r, c) = (cfg.rows, cfg.cols);
+        let n_pad = n.div_ceil(c) * c;
         // The accumulator memory: M rows of the zero-padded N.
         let mut acc = vec![0i32; m * n_pad];
         let a_at = |row: usize, col: usize| if col < k { a[row * k + col] } else { 0 };
@@ -226,110 +312,96 @@ impl Job<'_> {
             }
         };
         let mut rng = golden::rng::seeded(self.opts.seed);
-        let sim_err = |e: crate::clock::NotConverged| GemmError::Sim(e.to_string());
-
         let started = Instant::now();
-        let mut bench =
-            Clocked::new(GemmCore::<R, C>::default(), |u| &mut u.clock).map_err(GemmError::Sim)?;
+        let p = Ports::of(e, r, c)?;
         // go, with the dimensions.
-        {
-            let u = &mut bench.uut;
-            u.dim_m.next = bits(m as u64);
-            u.dim_k.next = bits(k as u64);
-            u.dim_n.next = bits(n as u64);
-            u.go.next = true;
+        for (port, v) in p.dim.iter().zip([m, k, n]) {
+            e.set(*port, v as u64);
         }
-        bench.settle().map_err(sim_err)?;
-        bench.rise().map_err(sim_err)?;
-        bench.fall();
-        bench.uut.go.next = false;
+        e.set(p.go, 1);
+        e.eval()?;
+        p.clock.rise(e)?;
+        e.set(p.go, 0);
 
         // Generous bound: closed form + every cycle stalled 1/(1−p) times.
         let expected = cfg.cycles(m, k, n);
-        let p = self.opts.stall_probability.clamp(0.0, 0.99);
-        let limit = ((expected as f64) / (1.0 - p) * 4.0) as u64 + 1000;
+        let stall_p = self.opts.stall_probability.clamp(0.0, 0.99);
+        let limit = ((expected as f64) / (1.0 - stall_p) * 4.0) as u64 + 1000;
+        let mut cycles = 1u64;
         let mut busy_seen = false;
+        let mut c_rd_data = vec![0i32; c];
         loop {
-            bench.uut.stall.next = p > 0.0 && rng.gen_bool(p);
-            bench.settle().map_err(sim_err)?;
-            let u = &mut bench.uut;
-            if !u.busy.val() {
+            e.set(p.stall, u64::from(stall_p > 0.0 && rng.gen_bool(stall_p)));
+            e.eval()?;
+            if e.get(p.busy) == 0 {
                 if busy_seen {
                     break;
                 }
                 return Err(GemmError::Sim("core did not start".into()));
             }
             busy_seen = true;
-            if bench.edges > limit {
+            if cycles > limit {
                 return Err(GemmError::Sim(format!("not finished after {limit} cycles")));
             }
+            if cycles.is_multiple_of(CHECKPOINT_CYCLES) {
+                control::checkpoint(&Progress {
+                    cycles,
+                    expected,
+                    started,
+                })
+                .map_err(|s| GemmError::Stopped { cycles: s.cycles })?;
+            }
             // Sample this cycle's requests (reads see memory before this cycle's write).
-            let a_rd = u
-                .a_rd_en
-                .val()
-                .then(|| (u.a_rd_m.val().index(), u.a_rd_k0.val().index()));
-            let b_rd = u
-                .b_rd_en
-                .val()
-                .then(|| (u.b_rd_k.val().index(), u.b_rd_n0.val().index()));
-            let c_rd = u
-                .c_rd_en
-                .val()
-                .then(|| (u.c_rd_m.val().index(), u.c_rd_n0.val().index()));
-            let c_wr = u.c_wr_en.val().then(|| {
-                let row = u.c_wr_m.val().index();
-                let n0 = u.c_wr_n0.val().index();
-                let data: Vec<i32> = (0..C)
-                    .map(|j| u.c_wr_data[j].val().to_u32() as i32)
-                    .collect();
-                (row, n0, data)
-            });
-            let c_rd_data: Option<Vec<i32>> = c_rd.map(|(row, n0)| {
-                (0..C)
-                    .map(|j| acc.get(row * n_pad + n0 + j).copied().unwrap_or(0))
-                    .collect()
-            });
-            if let Some((row, n0, data)) = c_wr {
-                for (j, v) in data.into_iter().enumerate() {
+            let a_rd = request(e, p.a_rd);
+            let b_rd = request(e, p.b_rd);
+            let c_rd = request(e, p.c_rd);
+            if let Some((row, n0)) = c_rd {
+                for (j, v) in c_rd_data.iter_mut().enumerate() {
+                    *v = acc.get(row * n_pad + n0 + j).copied().unwrap_or(0);
+                }
+            }
+            if let Some((row, n0)) = request(e, p.c_wr) {
+                for (j, port) in p.c_wr_data.iter().enumerate() {
                     if row < m && n0 + j < n_pad {
-                        acc[row * n_pad + n0 + j] = v;
+                        acc[row * n_pad + n0 + j] = e.get(*port) as u32 as i32;
                     }
                 }
             }
-            bench.rise().map_err(sim_err)?;
-            bench.fall();
+            p.clock.rise(e)?;
+            cycles += 1;
             // Read data returns in the next cycle.
-            let u = &mut bench.uut;
             if let Some((row, k0)) = a_rd {
-                for i in 0..R {
+                for (i, port) in p.a_data.iter().enumerate() {
                     let v = if row < m { a_at(row, k0 + i) } else { 0 };
-                    u.a_rd_data[i].next = bits(v as u8 as u64);
+                    e.set(*port, v as u8 as u64);
                 }
             }
             if let Some((row, n0)) = b_rd {
-                for j in 0..C {
-                    u.b_rd_data[j].next = bits(b_at(row, n0 + j) as u8 as u64);
+                for (j, port) in p.b_data.iter().enumerate() {
+                    e.set(*port, b_at(row, n0 + j) as u8 as u64);
                 }
             }
-            if let Some(data) = c_rd_data {
-                for (j, v) in data.into_iter().enumerate() {
-                    u.c_rd_data[j].next = bits(v as u32 as u64);
+            if c_rd.is_some() {
+                for (port, v) in p.c_rd_data.iter().zip(&c_rd_data) {
+                    e.set(*port, *v as u32 as u64);
                 }
             }
         }
         let sim_seconds = started.elapsed().as_secs_f64();
-        let c = (0..m)
+        let c_out = (0..m)
             .flat_map(|row| (0..n).map(move |col| (row, col)))
             .map(|(row, col)| acc[row * n_pad + col])
             .collect();
-        Ok(GemmRun::finish(
+        let mut run = GemmRun::finish(
             (m, k, n),
             cfg,
-            c,
-            bench.uut.counters(),
+            c_out,
+            p.counters.read(e),
             sim_seconds,
-            bench.edges,
-        ))
+            cycles,
+        );
+        run.engine = e.kind();
+        Ok(run)
     }
 }
 

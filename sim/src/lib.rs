@@ -15,11 +15,14 @@
 
 pub mod clock;
 pub mod compare;
+pub mod control;
 pub mod counters;
+pub mod engine;
 pub mod gemm;
 pub mod gemm_host;
 pub mod host;
 pub mod icarus;
+pub mod ports;
 pub mod scan;
 pub mod scan_host;
 pub mod snn;

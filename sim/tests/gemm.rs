@@ -196,6 +196,7 @@ fn random_stalls_keep_results_exact() {
         let opts = GemmOptions {
             stall_probability: 0.3,
             seed: rng.gen(),
+            ..GemmOptions::default()
         };
         let run = run_gemm_with(&a, &b, m, k, n, array, &opts).unwrap();
         let want = gemm_i8(&a, &b, m, k, n);

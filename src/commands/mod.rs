@@ -9,10 +9,14 @@ mod synth;
 mod verify;
 mod verilog;
 
-use crate::cli::{Cli, Command, SimCommand};
+use crate::cli::{Cli, Command, SimCommand, SimEngine};
 use crate::error::CliError;
+use sim::engine::{verilator, EngineKind};
 
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    if matches!(cli.command, Command::Sim(_)) {
+        install_run_control();
+    }
     match cli.command {
         Command::Gen(cmd) => gen::run(cmd),
         Command::Golden(cmd) => golden_run::run(cmd),
@@ -61,3 +65,39 @@ pub fn parse_array(text: &str, supported: &[(usize, usize)]) -> Result<(usize, u
 /// for the default scan core and 47.74 MHz for the default GEMM core
 /// (`make synth`); scale the throughput figures accordingly.
 pub const REPORT_CLOCK_MHZ: f64 = 100.0;
+
+/// The engine of a `sim` run: as asked, or Verilator where it is installed
+/// and the rust engine (with a note on stderr) where it is not. Asking for
+/// Verilator where it is missing is an error that says how to install it.
+pub fn choose_engine(asked: Option<SimEngine>) -> Result<EngineKind, CliError> {
+    match asked {
+        Some(SimEngine::Rust) => Ok(EngineKind::Rust),
+        Some(SimEngine::Verilator) => verilator::version()
+            .map(|_| EngineKind::Verilator)
+            .map_err(CliError::Tool),
+        None => {
+            let (kind, note) = EngineKind::auto();
+            if let Some(note) = note {
+                eprintln!("{note}");
+            }
+            Ok(kind)
+        }
+    }
+}
+
+/// Progress on a terminal and a clean Ctrl-C for long simulations: the
+/// first Ctrl-C asks the running driver to stop at its next checkpoint (it
+/// then writes a report marked incomplete); a second one exits at once.
+pub fn install_run_control() {
+    use std::io::IsTerminal as _;
+    let _ = ctrlc::set_handler(|| {
+        if sim::control::stop_requested() {
+            std::process::exit(130);
+        }
+        eprintln!("\nspikescan: stopping at the next checkpoint (Ctrl-C again to abort)");
+        sim::control::request_stop();
+    });
+    if std::io::stderr().is_terminal() {
+        sim::control::set_progress(|p| eprint!("\r{}   ", sim::control::bar(p)));
+    }
+}

@@ -2,14 +2,14 @@
 //! GEMM-mode RTL, cycle-accurately simulated. Writes c.csv (int32) and
 //! report.json.
 
-use super::{parse_array, REPORT_CLOCK_MHZ};
+use super::{choose_engine, parse_array, REPORT_CLOCK_MHZ};
 use crate::cli::SimGemm;
 use crate::error::CliError;
 use crate::output::Outputs;
 use golden::formats::{matrix_csv, read_matrix_lines, InputError, NumberStyle};
 use golden::Matrix;
 use serde::Serialize;
-use sim::gemm::{run_gemm, GemmRun, SUPPORTED_ARRAYS};
+use sim::gemm::{run_gemm_with, GemmError, GemmOptions, GemmRun, SUPPORTED_ARRAYS};
 use sim::MAX_DIM;
 use std::path::Path;
 
@@ -33,6 +33,20 @@ pub struct GemmReport {
     /// Useful int8 MACs per second at `clock_mhz`.
     pub macs_per_s: f64,
     pub sim_cycles_per_s: f64,
+    /// The simulation engine (`rust` or `verilator`).
+    pub engine: String,
+    /// Always true here: an interrupted run writes an [`IncompleteReport`].
+    pub complete: bool,
+}
+
+/// report.json of a run stopped by Ctrl-C: how far it got, marked incomplete;
+/// no result matrix is written.
+#[derive(Debug, Serialize)]
+pub struct IncompleteReport {
+    pub complete: bool,
+    pub status: &'static str,
+    pub cycles_simulated: u64,
+    pub expected_cycles: u64,
 }
 
 impl GemmReport {
@@ -52,6 +66,8 @@ impl GemmReport {
             clock_mhz: REPORT_CLOCK_MHZ,
             macs_per_s: run.busy_pe_cycles as f64 / seconds,
             sim_cycles_per_s: run.sim_speed(),
+            engine: run.engine.to_string(),
+            complete: true,
         }
     }
 }
@@ -101,7 +117,31 @@ pub fn run(cmd: SimGemm) -> Result<(), CliError> {
         )
         .into());
     }
-    let run = run_gemm(&a, &b, m, k, n, array).map_err(|e| CliError::Check(e.to_string()))?;
+    let opts = GemmOptions {
+        engine: choose_engine(cmd.engine)?,
+        ..GemmOptions::default()
+    };
+    let run = match run_gemm_with(&a, &b, m, k, n, array, &opts) {
+        Ok(run) => run,
+        Err(GemmError::Stopped { cycles }) => {
+            let report = IncompleteReport {
+                complete: false,
+                status: "interrupted",
+                cycles_simulated: cycles,
+                expected_cycles: sim::GemmConfig::new(array.0, array.1).cycles(m, k, n),
+            };
+            let mut files = Outputs::new(&cmd.out);
+            let json = serde_json::to_string_pretty(&report).expect("report serializes");
+            files.stage("report.json", json + "\n");
+            files.remove_stale("c.csv");
+            files.commit()?;
+            return Err(CliError::Interrupted(format!(
+                "after {cycles} cycles; {} marked incomplete, no c.csv",
+                cmd.out.join("report.json").display()
+            )));
+        }
+        Err(e) => return Err(CliError::Check(e.to_string())),
+    };
     let c = Matrix::from_vec(m, n, run.c.iter().map(|&v| f64::from(v)).collect());
     let report = GemmReport::new(&run);
     let mut files = Outputs::new(&cmd.out);
@@ -110,7 +150,8 @@ pub fn run(cmd: SimGemm) -> Result<(), CliError> {
     files.stage("report.json", json + "\n");
     files.commit()?;
     println!(
-        "sim gemm: {m}×{k} · {k}×{n} on {}: {} cycles (closed form {}), PE utilization {:.2}%",
+        "sim gemm ({} engine): {m}×{k} · {k}×{n} on {}: {} cycles (closed form {}), PE utilization {:.2}%",
+        report.engine,
         report.array,
         run.cycles,
         run.expected_cycles,

@@ -1,0 +1,49 @@
+//! The top-level port tables of the RTL designs that testbenches drive
+//! through an [`crate::engine::Engine`]: every port by its Verilog name.
+//! The Verilator engine checks each table against the emitted Verilog.
+
+use crate::engine::rust::{HasPorts, PortTable};
+use rtl::ssm::GemmCore;
+use rust_hdl::prelude::{Clock, In, Signal};
+
+impl<const R: usize, const C: usize> HasPorts for GemmCore<R, C> {
+    fn design_name() -> String {
+        format!("gemm-core-{R}x{C}")
+    }
+    fn clock(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+    fn clock_high(&self) -> bool {
+        self.clock.val().clk
+    }
+    fn port_table() -> PortTable<Self> {
+        PortTable::<Self>::default()
+            .input("clock", |u| &mut u.clock)
+            .input("go", |u| &mut u.go)
+            .input("dim_m", |u| &mut u.dim_m)
+            .input("dim_k", |u| &mut u.dim_k)
+            .input("dim_n", |u| &mut u.dim_n)
+            .input("stall", |u| &mut u.stall)
+            .output("a_rd_en", |u| &u.a_rd_en)
+            .output("a_rd_m", |u| &u.a_rd_m)
+            .output("a_rd_k0", |u| &u.a_rd_k0)
+            .inputs("a_rd_data", R, |u, i| &mut u.a_rd_data[i])
+            .output("b_rd_en", |u| &u.b_rd_en)
+            .output("b_rd_k", |u| &u.b_rd_k)
+            .output("b_rd_n0", |u| &u.b_rd_n0)
+            .inputs("b_rd_data", C, |u, i| &mut u.b_rd_data[i])
+            .output("c_rd_en", |u| &u.c_rd_en)
+            .output("c_rd_m", |u| &u.c_rd_m)
+            .output("c_rd_n0", |u| &u.c_rd_n0)
+            .inputs("c_rd_data", C, |u, i| &mut u.c_rd_data[i])
+            .output("c_wr_en", |u| &u.c_wr_en)
+            .output("c_wr_m", |u| &u.c_wr_m)
+            .output("c_wr_n0", |u| &u.c_wr_n0)
+            .outputs("c_wr_data", C, |u, i| &u.c_wr_data[i])
+            .output("busy", |u| &u.busy)
+            .output("cycles", |u| &u.cycles)
+            .output("busy_pe_cycles", |u| &u.busy_pe_cycles)
+            .output("stall_cycles", |u| &u.stall_cycles)
+            .output("bubble_cycles", |u| &u.bubble_cycles)
+    }
+}

@@ -1,0 +1,119 @@
+//! `--engine` and long-run control from the command line: the Verilator and
+//! rust engines write identical results; Ctrl-C (SIGINT) ends a run with
+//! exit 130 and a report marked incomplete, never a result file.
+
+mod common;
+
+use common::{ok, s};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn int8_matrix(dir: &Path, name: &str, rows: usize, cols: usize, seed: u64) -> PathBuf {
+    let mut x = seed;
+    let text: String = (0..rows)
+        .map(|_| {
+            (0..cols)
+                .map(|_| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((x >> 33) as i64 % 256 - 128).to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+                + "\n"
+        })
+        .collect();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn report(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn both_engines_write_the_same_product_and_counters() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = int8_matrix(dir.path(), "a.csv", 13, 21, 1);
+    let b = int8_matrix(dir.path(), "b.csv", 21, 9, 2);
+    let mut outs = Vec::new();
+    for engine in ["rust", "verilator"] {
+        let out = dir.path().join(engine);
+        let stdout = ok(&[
+            "sim",
+            "gemm",
+            "--a",
+            s(&a),
+            "--b",
+            s(&b),
+            "--out",
+            s(&out),
+            "--array",
+            "4x4",
+            "--engine",
+            engine,
+        ]);
+        assert!(stdout.contains(&format!("({engine} engine)")), "{stdout}");
+        let r = report(&out);
+        assert_eq!(r["engine"], engine);
+        assert_eq!(r["complete"], true);
+        outs.push((std::fs::read_to_string(out.join("c.csv")).unwrap(), r));
+    }
+    assert_eq!(outs[0].0, outs[1].0, "c.csv");
+    for key in [
+        "cycles",
+        "busy_pe_cycles",
+        "stall_cycles",
+        "expected_cycles",
+    ] {
+        assert_eq!(outs[0].1[key], outs[1].1[key], "{key}");
+    }
+}
+
+#[test]
+fn ctrl_c_writes_a_report_marked_incomplete_and_no_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = int8_matrix(dir.path(), "a.csv", 256, 256, 3);
+    let b = int8_matrix(dir.path(), "b.csv", 256, 256, 4);
+    let out = dir.path().join("out");
+    // A stale result of an earlier run must not survive as if it were this one's.
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("c.csv"), "1\n").unwrap();
+    // The rust engine needs minutes for this product: plenty of time to interrupt.
+    let child = Command::new(env!("CARGO_BIN_EXE_spikescan"))
+        .args(["sim", "gemm", "--a", s(&a), "--b", s(&b), "--out", s(&out)])
+        .args(["--engine", "rust"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let started = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "stopped promptly"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let r = report(&out);
+    assert_eq!(r["complete"], false);
+    assert_eq!(r["status"], "interrupted");
+    let done = r["cycles_simulated"].as_u64().unwrap();
+    assert!(
+        done > 0 && done < r["expected_cycles"].as_u64().unwrap(),
+        "{r}"
+    );
+    assert!(
+        !out.join("c.csv").exists(),
+        "no result file after an interrupt"
+    );
+}
