@@ -281,4 +281,8 @@ pub struct SimSnn {
     /// Stream a VCD waveform of the run to this file.
     #[arg(long)]
     pub vcd: Option<PathBuf>,
+    /// Simulation engine; default: verilator where installed, else rust.
+    /// `--vcd` traces the rust engine.
+    #[arg(long, value_enum)]
+    pub engine: Option<SimEngine>,
 }

@@ -17,10 +17,12 @@ pub const CHECKPOINT_CYCLES: u64 = 4096;
 /// How far a run is.
 #[derive(Clone, Copy, Debug)]
 pub struct Progress {
-    /// Simulated cycles so far.
+    /// Work done so far, in `unit`s (simulated cycles, algorithmic steps).
     pub cycles: u64,
-    /// The closed-form cycle count of the whole run (an estimate under back-pressure).
+    /// The whole run in `unit`s (the closed form; an estimate under back-pressure).
     pub expected: u64,
+    /// What is counted: `cycles` or `steps`.
+    pub unit: &'static str,
     /// Wall-clock start of the run.
     pub started: Instant,
 }
@@ -72,12 +74,17 @@ pub fn bar(p: &Progress) -> String {
     let secs = p.started.elapsed().as_secs_f64().max(1e-9);
     let speed = p.cycles as f64 / secs;
     let eta = (p.expected.saturating_sub(p.cycles)) as f64 / speed.max(1e-9);
+    let (scaled, prefix) = match speed {
+        s if s >= 1e6 => (s / 1e6, " M"),
+        s if s >= 1e3 => (s / 1e3, " k"),
+        s => (s, ""),
+    };
     format!(
-        "[{}{}] {:3.0}%  {:.3} M cycles/s  ETA {:.0} s",
+        "[{}{}] {:3.0}%  {scaled:.2}{prefix} {}/s  ETA {:.0} s",
         "#".repeat(done),
         "-".repeat(WIDTH - done),
         frac * 100.0,
-        speed / 1e6,
+        p.unit,
         eta
     )
 }
@@ -91,6 +98,7 @@ mod tests {
         let p = Progress {
             cycles: 50,
             expected: 100,
+            unit: "cycles",
             started: Instant::now(),
         };
         let b = bar(&p);

@@ -347,6 +347,7 @@ impl Job<'_> {
                 control::checkpoint(&Progress {
                     cycles,
                     expected,
+                    unit: "cycles",
                     started,
                 })
                 .map_err(|s| GemmError::Stopped { cycles: s.cycles })?;

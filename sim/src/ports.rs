@@ -3,6 +3,7 @@
 //! The Verilator engine checks each table against the emitted Verilog.
 
 use crate::engine::rust::{HasPorts, PortTable};
+use rtl::snn::core::SnnCore;
 use rtl::ssm::GemmCore;
 use rust_hdl::prelude::{Clock, In, Signal};
 
@@ -45,5 +46,50 @@ impl<const R: usize, const C: usize> HasPorts for GemmCore<R, C> {
             .output("busy_pe_cycles", |u| &u.busy_pe_cycles)
             .output("stall_cycles", |u| &u.stall_cycles)
             .output("bubble_cycles", |u| &u.bubble_cycles)
+    }
+}
+
+impl<const A: usize> HasPorts for SnnCore<A> {
+    fn design_name() -> String {
+        format!("snn-core-a{A}")
+    }
+    fn clock(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+    fn clock_high(&self) -> bool {
+        self.clock.val().clk
+    }
+    fn fresh() -> Self {
+        Self::new()
+    }
+    fn port_table() -> PortTable<Self> {
+        PortTable::<Self>::default()
+            .input("clock", |u| &mut u.clock)
+            .input("cfg_write", |u| &mut u.cfg_write)
+            .input("cfg_addr", |u| &mut u.cfg_addr)
+            .input("cfg_data", |u| &mut u.cfg_data)
+            .input("dbg_neuron", |u| &mut u.dbg_neuron)
+            .output("dbg_state", |u| &u.dbg_state)
+            .input("aer_in_req", |u| &mut u.aer_in_req)
+            .input("aer_in_data", |u| &mut u.aer_in_data)
+            .output("aer_in_ack", |u| &u.aer_in_ack)
+            .output("aer_out_req", |u| &u.aer_out_req)
+            .output("aer_out_data", |u| &u.aer_out_data)
+            .input("aer_out_ack", |u| &mut u.aer_out_ack)
+            .input("tick", |u| &mut u.tick)
+            .output("step_done", |u| &u.step_done)
+            .output("overrun", |u| &u.overrun)
+            .output("sops", |u| &u.sops)
+            .output("neuron_updates", |u| &u.neuron_updates)
+            .output("skipped_neurons", |u| &u.skipped_neurons)
+            .output("busy_cycles", |u| &u.busy_cycles)
+            .output("stall_cycles", |u| &u.stall_cycles)
+            .output("accumulate_cycles", |u| &u.accumulate_cycles)
+            .output("last_step_cycles", |u| &u.last_step_cycles)
+            .output("steps", |u| &u.steps)
+            .output("events_in", |u| &u.events_in)
+            .output("events_processed", |u| &u.events_processed)
+            .output("events_out", |u| &u.events_out)
+            .output("events_sent", |u| &u.events_sent)
     }
 }

@@ -154,3 +154,52 @@ fn a_planted_one_lsb_error_is_caught_with_its_cycle_and_signal() {
         "{text}"
     );
 }
+
+mod snn {
+    use golden::snn::{fixed, workload};
+    use sim::engine::EngineKind;
+    use sim::snn::{run_on, HostConfig};
+
+    /// The multi-clock testbench (host and core clocks, AER handshakes) on
+    /// Verilator gives the rust engine's spikes, states, counters and cycle
+    /// counts, at several clock ratios with back-pressure.
+    #[test]
+    fn the_neuromorphic_core_runs_the_same_on_both_engines() {
+        let net = workload::generate(5, 48, 64, 6, 0.3, true);
+        let reference = fixed::run(&net, false);
+        for (ratio, phase, backpressure) in [(1.0, 0.0, 0.0), (0.5, 0.3, 0.4), (3.0, 0.7, 0.2)] {
+            let cfg = HostConfig {
+                clock_ratio: ratio,
+                phase,
+                max_req_delay: 2,
+                backpressure,
+                seed: 9,
+            };
+            let rust = run_on(EngineKind::Rust, &net, cfg).unwrap();
+            let fast = run_on(EngineKind::Verilator, &net, cfg).unwrap();
+            assert_eq!(fast.run.spikes, reference.spikes, "ratio {ratio}");
+            assert_eq!(fast.run.final_state, reference.final_state);
+            assert_eq!(fast.run.spikes, rust.run.spikes);
+            assert_eq!(fast.counters, rust.counters);
+            assert_eq!(fast.steps, rust.steps);
+            assert_eq!(
+                (fast.core_cycles, fast.host_cycles),
+                (rust.core_cycles, rust.host_cycles)
+            );
+        }
+    }
+
+    #[test]
+    fn the_neuromorphic_core_cosimulates_in_lockstep() {
+        let net = workload::generate(6, 40, 32, 4, 0.4, true);
+        let cfg = HostConfig {
+            clock_ratio: 1.7,
+            phase: 0.2,
+            max_req_delay: 3,
+            backpressure: 0.3,
+            seed: 2,
+        };
+        let run = run_on(EngineKind::Cosim, &net, cfg).unwrap();
+        assert_eq!(run.run.spikes, fixed::run(&net, false).spikes);
+    }
+}

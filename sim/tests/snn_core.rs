@@ -7,8 +7,9 @@ use golden::formats::Event;
 use golden::snn::{first_mismatch, fixed, workload, Network, NeuronParams};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sim::snn::driver::{configure, core_cycle, new_core, padded_neurons};
-use sim::snn::{run, HostConfig, HwError, HwRun};
+use sim::engine::EngineKind;
+use sim::snn::driver::{configure, padded_neurons};
+use sim::snn::{run, Core, HostConfig, HwError, HwRun};
 
 fn hw(net: &Network, cfg: HostConfig) -> HwRun {
     run(net, cfg, None::<std::io::Sink>).expect("the core runs the layer")
@@ -280,31 +281,28 @@ fn a_planted_one_lsb_error_is_caught() {
 #[test]
 fn a_tick_during_a_step_sets_overrun() {
     let net = workload::generate(71, 64, 256, 2, 1.0, false);
-    let mut core = new_core();
-    configure(&mut core, &net);
+    let mut core = Core::open(EngineKind::Rust).unwrap();
+    configure(&mut core, &net).unwrap();
+    let cycles = |core: &mut Core, n: usize| {
+        for _ in 0..n {
+            core.cycle().unwrap();
+        }
+    };
     // one event, then two ticks in quick succession: the second arrives while
     // the first step is still running
-    core.aer_in_data.next = 3.into();
-    core.aer_in_req.next = true;
-    for _ in 0..6 {
-        core_cycle(&mut core);
-    }
-    assert!(core.aer_in_ack.val());
-    core.aer_in_req.next = false;
-    for _ in 0..6 {
-        core_cycle(&mut core);
-    }
-    core.tick.next = true;
-    for _ in 0..8 {
-        core_cycle(&mut core);
-    }
-    assert!(!core.overrun.val());
-    core.tick.next = false;
-    for _ in 0..2000 {
-        core_cycle(&mut core);
-    }
-    assert!(core.overrun.val());
-    assert_eq!(core.steps.val().to_u64(), 1);
+    core.set("aer_in_data", 3).unwrap();
+    core.set("aer_in_req", 1).unwrap();
+    cycles(&mut core, 6);
+    assert_eq!(core.get("aer_in_ack").unwrap(), 1);
+    core.set("aer_in_req", 0).unwrap();
+    cycles(&mut core, 6);
+    core.set("tick", 1).unwrap();
+    cycles(&mut core, 8);
+    assert_eq!(core.get("overrun").unwrap(), 0);
+    core.set("tick", 0).unwrap();
+    cycles(&mut core, 2000);
+    assert_eq!(core.get("overrun").unwrap(), 1);
+    assert_eq!(core.get("steps").unwrap(), 1);
 }
 
 #[test]

@@ -85,6 +85,18 @@ pub fn choose_engine(asked: Option<SimEngine>) -> Result<EngineKind, CliError> {
     }
 }
 
+/// The engine of a run that may stream a VCD: tracing is the rust engine's,
+/// so `--vcd` selects it (and refuses an explicit `--engine verilator`).
+pub fn choose_engine_traced(asked: Option<SimEngine>, vcd: bool) -> Result<EngineKind, CliError> {
+    match (asked, vcd) {
+        (Some(SimEngine::Verilator), true) => Err(CliError::Usage(
+            "--vcd traces the rust engine: use --engine rust (or leave --engine out)".into(),
+        )),
+        (_, true) => Ok(EngineKind::Rust),
+        (asked, false) => choose_engine(asked),
+    }
+}
+
 /// Progress on a terminal and a clean Ctrl-C for long simulations: the
 /// first Ctrl-C asks the running driver to stop at its next checkpoint (it
 /// then writes a report marked incomplete); a second one exits at once.

@@ -4,6 +4,7 @@
 //! with `--vcd`, streams the waveform to a temporary file renamed into place
 //! only when the run succeeds. Nothing is written on error.
 
+use super::choose_engine_traced;
 use crate::cli::SimSnn;
 use crate::error::CliError;
 use crate::output::Outputs;
@@ -67,8 +68,12 @@ pub fn run(args: SimSnn) -> Result<(), CliError> {
         )),
         None => None,
     };
+    let engine = choose_engine_traced(args.engine, args.vcd.is_some())?;
     let started = Instant::now();
-    let result = sim::snn::run(&net, host, writer);
+    let result = match writer {
+        Some(w) => sim::snn::run(&net, host, Some(w)),
+        None => sim::snn::run_on(engine, &net, host),
+    };
     let wall = started.elapsed().as_secs_f64();
     let hw = match result {
         Ok(hw) => hw,
@@ -78,12 +83,15 @@ pub fn run(args: SimSnn) -> Result<(), CliError> {
             }
             return Err(match e {
                 HwError::Unsupported(m) | HwError::BadHostConfig(m) => usage(m),
+                HwError::Stopped { step } => interrupted(&args.out, step, net.params.steps)?,
                 HwError::Timeout { .. } => CliError::Check(format!("RTL simulation: {e}")),
+                HwError::Engine(e) => CliError::Tool(e.to_string()),
             });
         }
     };
 
-    let report = SnnReport::new(&net, host, &hw, wall);
+    let mut report = SnnReport::new(&net, host, &hw, wall);
+    report.engine = engine.name().to_string();
     let mut files = Outputs::new(&args.out);
     files.stage("spikes.csv", events_csv(&hw.run.spikes));
     files.stage("state.csv", state_csv(&hw));
@@ -99,8 +107,9 @@ pub fn run(args: SimSnn) -> Result<(), CliError> {
     }
     committed?;
     println!(
-        "spikescan sim snn: {} inputs → {} neurons, {} steps: {} spikes, {} core cycles \
+        "spikescan sim snn ({} engine): {} inputs → {} neurons, {} steps: {} spikes, {} core cycles \
          ({:.2} SOP/cycle accumulating, {:.0} steps/s at {} MHz); wrote {}",
+        report.engine,
         net.n_in,
         net.n,
         net.params.steps,
@@ -112,6 +121,34 @@ pub fn run(args: SimSnn) -> Result<(), CliError> {
         args.out.display()
     );
     Ok(())
+}
+
+/// Ctrl-C: a report marked incomplete replaces the outputs of any earlier
+/// run (no spikes.csv or state.csv is left that could pass for this run's).
+fn interrupted(out: &Path, step: u32, steps: u32) -> Result<CliError, CliError> {
+    #[derive(Serialize)]
+    struct Incomplete {
+        complete: bool,
+        status: &'static str,
+        stopped_in_step: u32,
+        steps: u32,
+    }
+    let report = Incomplete {
+        complete: false,
+        status: "interrupted",
+        stopped_in_step: step,
+        steps,
+    };
+    let mut files = Outputs::new(out);
+    let json = serde_json::to_string_pretty(&report).expect("report serializes");
+    files.stage("report.json", json + "\n");
+    files.remove_stale("spikes.csv");
+    files.remove_stale("state.csv");
+    files.commit()?;
+    Ok(CliError::Interrupted(format!(
+        "in step {step} of {steps}; {} marked incomplete",
+        out.join("report.json").display()
+    )))
 }
 
 fn partial_path(path: &Path) -> PathBuf {
@@ -167,6 +204,10 @@ pub struct SnnReport {
     /// Simulator speed: core cycles per wall-clock second.
     pub simulated_cycles_per_s: f64,
     pub per_step: Vec<StepRecord>,
+    /// The simulation engine (`rust` or `verilator`).
+    pub engine: String,
+    /// Always true here: an interrupted run writes a report marked incomplete.
+    pub complete: bool,
 }
 
 impl SnnReport {
@@ -199,6 +240,8 @@ impl SnnReport {
             steps_per_s_core_bound: steps * ASSUMED_CORE_CLOCK_HZ / c.busy_cycles.max(1) as f64,
             simulated_cycles_per_s: hw.core_cycles as f64 / wall_s.max(1e-9),
             per_step: hw.steps.clone(),
+            engine: "rust".into(),
+            complete: true,
         }
     }
 }

@@ -14,6 +14,7 @@ use golden::ssm::workload::{scan_workload, DEFAULT_D, DEFAULT_L, DEFAULT_N};
 use golden::ssm::{fixed, float, ScanInputs};
 use golden::Matrix;
 use serde::Serialize;
+use sim::engine::EngineKind;
 use sim::snn::HostConfig;
 use sim::DEFAULT_SCAN_ARRAY;
 use std::collections::HashSet;
@@ -290,19 +291,31 @@ fn verify_snn(net: &Network) -> Vec<Comparison> {
         ),
         metrics: Metrics::Spikes(m),
     }];
-    match sim::snn::run(net, HostConfig::default(), None::<std::io::Sink>) {
-        Ok(hw) => {
-            let m = SpikeTrainMismatches::compare(&test, &hw.run);
-            rows.push(Comparison {
-                subject: "lif layer".into(),
-                engine: "rtl".into(),
-                reference: "fixed".into(),
-                pass: m.exact(),
-                bound: "zero mismatches (spikes, final u and v)".into(),
-                metrics: Metrics::SpikeTrain(m),
-            });
+    // rtl: the rust-hdl model; verilog: its emitted Verilog under Verilator.
+    for (name, kind) in [
+        ("rtl", EngineKind::Rust),
+        ("verilog", EngineKind::Verilator),
+    ] {
+        if kind == EngineKind::Verilator {
+            if let Err(e) = sim::engine::verilator::version() {
+                println!("  verilog engine not run: {e}");
+                continue;
+            }
         }
-        Err(e) => println!("  rtl engine not run: {e}"),
+        match sim::snn::run_on(kind, net, HostConfig::default()) {
+            Ok(hw) => {
+                let m = SpikeTrainMismatches::compare(&test, &hw.run);
+                rows.push(Comparison {
+                    subject: "lif layer".into(),
+                    engine: name.into(),
+                    reference: "fixed".into(),
+                    pass: m.exact(),
+                    bound: "zero mismatches (spikes, final u and v)".into(),
+                    metrics: Metrics::SpikeTrain(m),
+                });
+            }
+            Err(e) => println!("  {name} engine not run: {e}"),
+        }
     }
     rows
 }

@@ -101,4 +101,7 @@ impl Engine for Lockstep {
     fn evals(&self) -> u64 {
         self.reference.evals()
     }
+    fn set_time(&mut self, time_ps: u64) {
+        self.reference.set_time(time_ps);
+    }
 }

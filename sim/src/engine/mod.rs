@@ -129,6 +129,10 @@ pub trait Engine {
     fn eval(&mut self) -> Result<(), EngineError>;
     /// Evaluations so far.
     fn evals(&self) -> u64;
+    /// The simulation time (ps) of the next evaluation, for traces of
+    /// designs whose testbench keeps its own time (several clocks). Without
+    /// it, trace timestamps are 5 ns per evaluation.
+    fn set_time(&mut self, _time_ps: u64) {}
 }
 
 /// Which engine a run uses.

@@ -184,7 +184,7 @@ pub fn on_simulation<B: HasPorts + Send>(
         ep.done(x)
     });
     let started = Instant::now();
-    sim.run(Box::new(B::default()), u64::MAX)
+    sim.run(Box::new(B::fresh()), u64::MAX)
         .map_err(|e| EngineError::Rust(format!("Simulation: {e:?}")))?;
     Ok((n, started.elapsed().as_secs_f64()))
 }

@@ -161,6 +161,11 @@ pub trait HasPorts: Block + Default + 'static {
     fn clock(&mut self) -> &mut Signal<rust_hdl::prelude::In, Clock>;
     /// The clock input's level (for rust-hdl `Simulation` testbenches).
     fn clock_high(&self) -> bool;
+    /// A new instance in its reset state (the design's constructor where
+    /// `default()` leaves memories undefined).
+    fn fresh() -> Self {
+        Self::default()
+    }
 }
 
 /// The rust-hdl description of `B`, stepped directly: the reference engine.
@@ -169,17 +174,20 @@ pub struct RustEngine<B: HasPorts> {
     table: PortTable<B>,
     evals: u64,
     vcd: Option<VCDProbe<Box<dyn Write>>>,
+    /// Trace time of the next evaluation, if the testbench keeps time.
+    time: Option<u64>,
 }
 
 impl<B: HasPorts> RustEngine<B> {
     /// A fresh instance, connected, checked and settled with all inputs 0.
     pub fn new() -> Result<Self, EngineError> {
-        let bench = Clocked::new(B::default(), B::clock).map_err(EngineError::Rust)?;
+        let bench = Clocked::new(B::fresh(), B::clock).map_err(EngineError::Rust)?;
         Ok(Self {
             bench,
             table: B::port_table(),
             evals: 0,
             vcd: None,
+            time: None,
         })
     }
 
@@ -221,7 +229,7 @@ impl<B: HasPorts> Engine for RustEngine<B> {
         self.evals += 1;
         if let Some(mut probe) = self.vcd.take() {
             probe
-                .timestamp(self.evals * 5_000)
+                .timestamp(self.time.unwrap_or(self.evals * 5_000))
                 .map_err(|e| EngineError::Rust(format!("VCD trace: {e}")))?;
             self.vcd = Some(write_vcd_change(probe, &self.bench.uut));
         }
@@ -229,5 +237,8 @@ impl<B: HasPorts> Engine for RustEngine<B> {
     }
     fn evals(&self) -> u64 {
         self.evals
+    }
+    fn set_time(&mut self, time_ps: u64) {
+        self.time = Some(time_ps);
     }
 }

@@ -82,7 +82,7 @@ pub fn version() -> Result<String, String> {
 
 /// The Verilog that rust-hdl emits for a fresh instance of `B`.
 pub fn emitted_verilog<B: HasPorts>() -> String {
-    let mut uut = B::default();
+    let mut uut = B::fresh();
     uut.connect_all();
     rust_hdl::prelude::generate_verilog(&uut)
 }

@@ -1,5 +1,5 @@
-//! Stepping a rust-hdl circuit directly (faster than `Simulation`'s
-//! testbench threads) and interleaving two clock domains.
+//! Interleaving two clock domains (the host's and the core's), and settling
+//! a rust-hdl circuit directly for combinational unit tests.
 
 use rust_hdl::prelude::*;
 
@@ -10,14 +10,6 @@ pub fn settle<B: Block>(uut: &mut B) {
         simulate(uut, 100),
         "the circuit did not settle within 100 passes"
     );
-}
-
-/// One full clock cycle of `clock`: a rising edge, then the falling edge.
-pub fn cycle<B: Block>(uut: &mut B, clock: impl Fn(&mut B) -> &mut Signal<In, Clock>) {
-    clock(uut).next = Clock { clk: true };
-    settle(uut);
-    clock(uut).next = Clock { clk: false };
-    settle(uut);
 }
 
 /// Which clock edge comes next.

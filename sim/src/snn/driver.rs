@@ -17,20 +17,27 @@
 //!    synchronizer in the host model.
 //! 3. **Read back** (core clock): every neuron's state via the debug port,
 //!    and the counters.
+//!
+//! The core runs on any [`Engine`]: the host model only sets and reads the
+//! core's top-level ports, so the same testbench drives the rust-hdl model,
+//! its Verilog under Verilator, or both in lockstep.
 
-use super::clocking::{cycle, settle, DualClock, Edge};
+use super::clocking::{DualClock, Edge};
+use crate::control::{self, Progress, CHECKPOINT_CYCLES};
+use crate::engine::rust::RustEngine;
+use crate::engine::{self, Engine, EngineError, EngineKind, In, Out};
 use golden::formats::Event;
 use golden::snn::{Network, NeuronState, RunStats, SnnRun};
 use rand::Rng;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rtl::snn::config::*;
-use rtl::snn::core::SnnCoreEcp5 as SnnCore;
-use rust_hdl::prelude::*;
+use rtl::snn::core::SnnCoreEcp5;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::Write;
+use std::time::Instant;
 
 /// The host side of a run: clock relation and disturbances.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -122,6 +129,16 @@ pub enum HwError {
     BadHostConfig(String),
     /// The core stopped making progress (a design error).
     Timeout { step: u32 },
+    /// The engine could not be built, or (co-simulation) its engines disagree.
+    Engine(EngineError),
+    /// A stop was requested ([`crate::control`]) during this step.
+    Stopped { step: u32 },
+}
+
+impl From<EngineError> for HwError {
+    fn from(e: EngineError) -> Self {
+        HwError::Engine(e)
+    }
 }
 
 impl fmt::Display for HwError {
@@ -129,6 +146,8 @@ impl fmt::Display for HwError {
         match self {
             HwError::Unsupported(m) | HwError::BadHostConfig(m) => write!(f, "{m}"),
             HwError::Timeout { step } => write!(f, "the core made no progress in step {step}"),
+            HwError::Engine(e) => write!(f, "{e}"),
+            HwError::Stopped { step } => write!(f, "stopped during step {step}"),
         }
     }
 }
@@ -225,27 +244,142 @@ pub fn decode_state(word: u64) -> NeuronState {
     }
 }
 
-/// One core clock cycle, nothing else moving.
-pub fn core_cycle(core: &mut SnnCore) {
-    cycle(core, |c| &mut c.clock);
+/// The core's counter outputs, in [`CoreCounters`] order.
+const COUNTER_PORTS: [&str; 11] = [
+    "sops",
+    "neuron_updates",
+    "skipped_neurons",
+    "busy_cycles",
+    "stall_cycles",
+    "accumulate_cycles",
+    "steps",
+    "events_in",
+    "events_processed",
+    "events_out",
+    "events_sent",
+];
+
+/// The core's ports in one engine's numbering.
+struct Ports {
+    clock: In,
+    cfg_write: In,
+    cfg_addr: In,
+    cfg_data: In,
+    dbg_neuron: In,
+    dbg_state: Out,
+    aer_in_req: In,
+    aer_in_data: In,
+    aer_in_ack: Out,
+    aer_out_req: Out,
+    aer_out_data: Out,
+    aer_out_ack: In,
+    tick: In,
+    step_done: Out,
+    overrun: Out,
+    last_step_cycles: Out,
+    counters: [Out; 11],
 }
 
-/// The counters as the core shows them now.
-pub fn read_counters(core: &SnnCore) -> CoreCounters {
-    let r = |s: &Signal<Out, Bits<32>>| s.val().to_u64();
-    CoreCounters {
-        sops: r(&core.sops),
-        neuron_updates: r(&core.neuron_updates),
-        skipped_neurons: r(&core.skipped_neurons),
-        busy_cycles: r(&core.busy_cycles),
-        stall_cycles: r(&core.stall_cycles),
-        accumulate_cycles: r(&core.accumulate_cycles),
-        steps: r(&core.steps),
-        events_in: r(&core.events_in),
-        events_processed: r(&core.events_processed),
-        events_out: r(&core.events_out),
-        events_sent: r(&core.events_sent),
-        overrun: core.overrun.val(),
+impl Ports {
+    fn of(e: &dyn Engine) -> Result<Self, EngineError> {
+        let p = e.ports();
+        let mut counters = [Out(0); 11];
+        for (c, name) in counters.iter_mut().zip(COUNTER_PORTS) {
+            *c = p.output(name)?;
+        }
+        Ok(Self {
+            clock: p.input("clock")?,
+            cfg_write: p.input("cfg_write")?,
+            cfg_addr: p.input("cfg_addr")?,
+            cfg_data: p.input("cfg_data")?,
+            dbg_neuron: p.input("dbg_neuron")?,
+            dbg_state: p.output("dbg_state")?,
+            aer_in_req: p.input("aer_in_req")?,
+            aer_in_data: p.input("aer_in_data")?,
+            aer_in_ack: p.output("aer_in_ack")?,
+            aer_out_req: p.output("aer_out_req")?,
+            aer_out_data: p.output("aer_out_data")?,
+            aer_out_ack: p.input("aer_out_ack")?,
+            tick: p.input("tick")?,
+            step_done: p.output("step_done")?,
+            overrun: p.output("overrun")?,
+            last_step_cycles: p.output("last_step_cycles")?,
+            counters,
+        })
+    }
+}
+
+/// The neuromorphic core (ECP5 build) on an engine.
+pub struct Core {
+    e: Box<dyn Engine>,
+    p: Ports,
+}
+
+impl Core {
+    /// A core in its reset state on the engine `kind`.
+    pub fn open(kind: EngineKind) -> Result<Self, HwError> {
+        Self::on(engine::open::<SnnCoreEcp5>(kind)?)
+    }
+
+    /// A core on an engine already opened for [`SnnCoreEcp5`].
+    pub fn on(mut e: Box<dyn Engine>) -> Result<Self, HwError> {
+        let p = Ports::of(e.as_ref())?;
+        e.eval()?;
+        Ok(Self { e, p })
+    }
+
+    /// The engine's name.
+    pub fn engine(&self) -> &'static str {
+        self.e.kind()
+    }
+
+    /// Drive the input `name` (test access by name; see [`Engine::set`]).
+    pub fn set(&mut self, name: &str, value: u64) -> Result<(), HwError> {
+        let port = self.e.ports().input(name)?;
+        self.e.set(port, value);
+        Ok(())
+    }
+
+    /// Read the output `name`.
+    pub fn get(&self, name: &str) -> Result<u64, HwError> {
+        Ok(self.e.get(self.e.ports().output(name)?))
+    }
+
+    /// Settle after input changes (no clock edge).
+    pub fn settle(&mut self) -> Result<(), HwError> {
+        Ok(self.e.eval()?)
+    }
+
+    /// The core clock to `high`, settled.
+    fn clock_edge(&mut self, high: bool) -> Result<(), HwError> {
+        self.e.set(self.p.clock, u64::from(high));
+        Ok(self.e.eval()?)
+    }
+
+    /// One core clock cycle: rising edge, then falling edge, each settled.
+    pub fn cycle(&mut self) -> Result<(), HwError> {
+        self.clock_edge(true)?;
+        self.clock_edge(false)
+    }
+
+    /// The counters as the core shows them now.
+    pub fn counters(&self) -> CoreCounters {
+        let [sops, neuron_updates, skipped_neurons, busy_cycles, stall_cycles, accumulate_cycles, steps, events_in, events_processed, events_out, events_sent] =
+            self.p.counters.map(|c| self.e.get(c));
+        CoreCounters {
+            sops,
+            neuron_updates,
+            skipped_neurons,
+            busy_cycles,
+            stall_cycles,
+            accumulate_cycles,
+            steps,
+            events_in,
+            events_processed,
+            events_out,
+            events_sent,
+            overrun: self.e.get(self.p.overrun) == 1,
+        }
     }
 }
 
@@ -331,15 +465,16 @@ impl Host {
 
     /// One host clock edge: sample the core's outputs through the
     /// synchronizers, advance the state machines, drive the inputs.
-    fn clock(&mut self, core: &mut SnnCore) {
-        let ack = self.ack_sync.clock(core.aer_in_ack.val());
-        let out_req = self.out_req_sync.clock(core.aer_out_req.val());
-        let done = self.done_sync.clock(core.step_done.val());
+    fn clock(&mut self, core: &mut Core) {
+        let (e, p) = (core.e.as_mut(), &core.p);
+        let ack = self.ack_sync.clock(e.get(p.aer_in_ack) == 1);
+        let out_req = self.out_req_sync.clock(e.get(p.aer_out_req) == 1);
+        let done = self.done_sync.clock(e.get(p.step_done) == 1);
         // AER output receiver.
         if out_req && !self.out_ack && self.rng.gen::<f64>() >= self.cfg.backpressure {
             self.received.push(Event {
                 t: self.t,
-                neuron: core.aer_out_data.val().to_u64() as u32,
+                neuron: e.get(p.aer_out_data) as u32,
             });
             self.out_ack = true;
         } else if !out_req && self.out_ack {
@@ -378,18 +513,19 @@ impl Host {
                 }
             }
         }
-        core.aer_in_req.next = self.req;
-        core.aer_in_data.next = u64::from(self.data).into();
-        core.tick.next = self.tick;
-        core.aer_out_ack.next = self.out_ack;
+        let (e, p) = (core.e.as_mut(), &core.p);
+        e.set(p.aer_in_req, u64::from(self.req));
+        e.set(p.aer_in_data, u64::from(self.data));
+        e.set(p.tick, u64::from(self.tick));
+        e.set(p.aer_out_ack, u64::from(self.out_ack));
     }
 
     /// The step's work from the counter deltas (the core is idle now).
-    fn record_step(&mut self, core: &SnnCore) {
-        let now = read_counters(core);
+    fn record_step(&mut self, core: &Core) {
+        let now = core.counters();
         let before = self.last_counters;
         self.steps.push(StepRecord {
-            busy_cycles: core.last_step_cycles.val().to_u64(),
+            busy_cycles: core.e.get(core.p.last_step_cycles),
             events: (now.sops - before.sops) / (LANES * self.words) as u64,
             updates: now.neuron_updates - before.neuron_updates,
         });
@@ -397,37 +533,48 @@ impl Host {
     }
 }
 
-/// A connected, settled core in its reset state.
-pub fn new_core() -> Box<SnnCore> {
-    let mut core = Box::new(SnnCore::new());
-    core.connect_all();
-    settle(core.as_mut());
-    core
-}
-
 /// Loads `net` through the configuration port (core clock, one write per
 /// cycle); returns the cycles taken. `net` must pass [`check_supported`].
-pub fn configure(core: &mut SnnCore, net: &Network) -> u64 {
+pub fn configure(core: &mut Core, net: &Network) -> Result<u64, HwError> {
     let writes = config_writes(net);
+    let p = &core.p;
+    let (write, addr_port, data_port) = (p.cfg_write, p.cfg_addr, p.cfg_data);
     for &(addr, data) in &writes {
-        core.cfg_write.next = true;
-        core.cfg_addr.next = addr.into();
-        core.cfg_data.next = data.into();
-        core_cycle(core);
+        core.e.set(write, 1);
+        core.e.set(addr_port, addr);
+        core.e.set(data_port, data);
+        core.cycle()?;
     }
-    core.cfg_write.next = false;
-    core_cycle(core);
-    writes.len() as u64 + 1
+    core.e.set(write, 0);
+    core.cycle()?;
+    Ok(writes.len() as u64 + 1)
 }
 
-/// Runs `net` on the core. With `vcd`, every signal change is streamed to
-/// it (timestamps in simulation units, [`super::clocking::HOST_PERIOD`] per
-/// host cycle).
-pub fn run<W: Write>(
+/// Runs `net` on the rust engine. With `vcd`, every signal change is
+/// streamed to it (timestamps in simulation units,
+/// [`super::clocking::HOST_PERIOD`] per host cycle).
+pub fn run<W: Write + 'static>(
     net: &Network,
     host_cfg: HostConfig,
     vcd: Option<W>,
 ) -> Result<HwRun, HwError> {
+    check_host_config(&host_cfg)?;
+    check_supported(net)?;
+    let mut e = RustEngine::<SnnCoreEcp5>::new()?;
+    if let Some(w) = vcd {
+        e.trace_to(Box::new(w));
+    }
+    drive(Core::on(Box::new(e))?, net, host_cfg)
+}
+
+/// Runs `net` on the engine `kind` (no VCD: [`run`] traces).
+pub fn run_on(kind: EngineKind, net: &Network, host_cfg: HostConfig) -> Result<HwRun, HwError> {
+    check_host_config(&host_cfg)?;
+    check_supported(net)?;
+    drive(Core::open(kind)?, net, host_cfg)
+}
+
+fn check_host_config(host_cfg: &HostConfig) -> Result<(), HwError> {
     if !(MIN_CLOCK_RATIO..=MAX_CLOCK_RATIO).contains(&host_cfg.clock_ratio) {
         return Err(HwError::BadHostConfig(format!(
             "clock ratio: expected a value in [{MIN_CLOCK_RATIO}, {MAX_CLOCK_RATIO}], found {}",
@@ -439,45 +586,41 @@ pub fn run<W: Write>(
             "phase and back-pressure are fractions in [0, 1)".into(),
         ));
     }
-    check_supported(net)?;
+    Ok(())
+}
+
+/// Configure, run and read back `net` on `core` (checked by the callers).
+fn drive(mut core: Core, net: &Network, host_cfg: HostConfig) -> Result<HwRun, HwError> {
     net.assert_consistent();
     let n_hw = padded_neurons(net.n);
-    let mut core = new_core();
-    let mut vcd = vcd.map(|w| {
-        let v = write_vcd_header(w, core.as_ref());
-        write_vcd_dump(v, core.as_ref())
-    });
+    let started = Instant::now();
 
     // 1. Configuration.
-    let config_cycles = configure(&mut core, net);
+    let config_cycles = configure(&mut core, net)?;
 
     // 2. The run, two clock domains.
     let mut host = Host::new(net, host_cfg);
     let mut clocks = DualClock::new(host_cfg.clock_ratio, host_cfg.phase);
     let (mut core_cycles, mut host_cycles) = (0u64, 0u64);
     let per_step_limit = 200_000 + 64 * (net.n_in + n_hw) as u64 * (n_hw as u64 / 4 + 8);
+    // Progress is counted in steps, shown as core cycles at the idle-step rate.
+    let steps_total = host.inputs.len() as u64;
     let mut step_started = 0u64;
     let mut last_t = 0;
     while !host.finished() {
         let (edge, time) = clocks.advance();
+        core.e.set_time(time);
         match edge {
             Edge::CoreRise | Edge::CoreFall => {
-                core.clock.next = Clock {
-                    clk: edge == Edge::CoreRise,
-                };
-                settle(core.as_mut());
+                core.clock_edge(edge == Edge::CoreRise)?;
                 core_cycles += u64::from(edge == Edge::CoreFall);
             }
             Edge::Host => {
                 host.clock(&mut core);
-                settle(core.as_mut());
+                core.settle()?;
                 host_cycles += 1;
             }
         }
-        if let Some(v) = vcd.as_mut() {
-            v.timestamp(time).ok();
-        }
-        vcd = vcd.map(|v| write_vcd_change(v, core.as_ref()));
         if host.t != last_t {
             last_t = host.t;
             step_started = core_cycles;
@@ -485,17 +628,25 @@ pub fn run<W: Write>(
         if core_cycles - step_started > per_step_limit {
             return Err(HwError::Timeout { step: host.t });
         }
+        if edge == Edge::CoreFall && core_cycles.is_multiple_of(CHECKPOINT_CYCLES) {
+            control::checkpoint(&Progress {
+                cycles: u64::from(host.t),
+                expected: steps_total,
+                unit: "steps",
+                started,
+            })
+            .map_err(|_| HwError::Stopped { step: host.t })?;
+        }
     }
-    drop(vcd);
 
     // 3. Read-back.
     let mut final_state = Vec::with_capacity(net.n);
     for j in 0..net.n {
-        core.dbg_neuron.next = (j as u64).into();
-        core_cycle(&mut core);
-        final_state.push(decode_state(core.dbg_state.val().to_u64()));
+        core.e.set(core.p.dbg_neuron, j as u64);
+        core.cycle()?;
+        final_state.push(decode_state(core.e.get(core.p.dbg_state)));
     }
-    let counters = read_counters(&core);
+    let counters = core.counters();
     let mut spikes: Vec<Event> = host
         .received
         .iter()

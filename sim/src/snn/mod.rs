@@ -3,4 +3,4 @@
 pub mod clocking;
 pub mod driver;
 
-pub use driver::{run, CoreCounters, HostConfig, HwError, HwRun, StepRecord};
+pub use driver::{run, run_on, Core, CoreCounters, HostConfig, HwError, HwRun, StepRecord};
