@@ -28,6 +28,9 @@ pub enum Command {
     /// Run the accelerator's RTL, cycle-accurately simulated.
     #[command(subcommand)]
     Sim(SimCommand),
+    /// Co-simulate the emitted Verilog (Verilator) against the rust-hdl model, in lockstep.
+    #[command(subcommand)]
+    Cosim(CosimCommand),
     /// Write the top-level Verilog of a design family (header: its configuration).
     Verilog(VerilogArgs),
     /// Synthesize, place and route a design family for an FPGA; utilization and Fmax.
@@ -285,4 +288,40 @@ pub struct SimSnn {
     /// `--vcd` traces the rust engine.
     #[arg(long, value_enum)]
     pub engine: Option<SimEngine>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CosimCommand {
+    /// The SSM accelerator's cores.
+    Ssm(CosimSsm),
+    /// The neuromorphic core with its host in another clock domain.
+    #[command(allow_negative_numbers = true)]
+    Snn(CosimSnn),
+}
+
+#[derive(Args, Debug)]
+pub struct CosimSsm {
+    /// GEMM core array RxC (default 8x8).
+    #[arg(long)]
+    pub gemm_array: Option<String>,
+    /// GEMM shape M×K·K×N of the random int8 operands.
+    #[arg(long, default_value_t = 32)]
+    pub gemm_m: usize,
+    #[arg(long, default_value_t = 40)]
+    pub gemm_k: usize,
+    #[arg(long, default_value_t = 24)]
+    pub gemm_n: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct CosimSnn {
+    /// Network directory; without it the built-in default layer.
+    #[arg(long)]
+    pub net: Option<PathBuf>,
+    /// Core clock frequency / host clock frequency, 0.25 to 4.
+    #[arg(long, default_value_t = 1.0)]
+    pub clock_ratio: f64,
+    /// Probability that the host withholds the output ack in a host cycle.
+    #[arg(long, default_value_t = 0.0)]
+    pub backpressure: f64,
 }

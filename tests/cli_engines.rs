@@ -117,3 +117,79 @@ fn ctrl_c_writes_a_report_marked_incomplete_and_no_result() {
         "no result file after an interrupt"
     );
 }
+
+#[test]
+fn cosim_runs_both_families_in_lockstep() {
+    let stdout = ok(&[
+        "cosim", "ssm", "--gemm-m", "9", "--gemm-k", "11", "--gemm-n", "7",
+    ]);
+    assert!(
+        stdout.contains("gemm-core-8x8") && stdout.contains("equals gemm_i8"),
+        "{stdout}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let net = dir.path().join("net");
+    ok(&[
+        "gen",
+        "snn",
+        "--out",
+        s(&net),
+        "--inputs",
+        "40",
+        "--neurons",
+        "32",
+        "--len",
+        "6",
+        "--recurrent",
+    ]);
+    let stdout = ok(&[
+        "cosim",
+        "snn",
+        "--net",
+        s(&net),
+        "--clock-ratio",
+        "0.5",
+        "--backpressure",
+        "0.3",
+    ]);
+    assert!(stdout.contains("rust-hdl == Verilator"), "{stdout}");
+}
+
+#[test]
+fn engine_options_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let net = dir.path().join("net");
+    ok(&[
+        "gen",
+        "snn",
+        "--out",
+        s(&net),
+        "--inputs",
+        "8",
+        "--neurons",
+        "8",
+        "--len",
+        "2",
+    ]);
+    let out = dir.path().join("out");
+    common::bad_input(
+        &[
+            "sim",
+            "snn",
+            "--net",
+            s(&net),
+            "--out",
+            s(&out),
+            "--engine",
+            "verilator",
+            "--vcd",
+            s(&dir.path().join("w.vcd")),
+        ],
+        &["--vcd", "--engine rust"],
+    );
+    common::bad_input(
+        &["cosim", "snn", "--net", s(&net), "--clock-ratio", "9"],
+        &["--clock-ratio"],
+    );
+    assert!(common::files_in(&out).is_empty());
+}

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod cosim;
 mod gen;
 mod golden_run;
 mod sim_gemm;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Sim(SimCommand::Ssm(cmd)) => sim_ssm::run(cmd),
         Command::Sim(SimCommand::Gemm(cmd)) => sim_gemm::run(cmd),
         Command::Sim(SimCommand::Snn(cmd)) => sim_snn::run(cmd),
+        Command::Cosim(cmd) => cosim::run(cmd),
         Command::Verilog(cmd) => verilog::run(cmd),
         Command::Synth(cmd) => synth::run(cmd),
     }

@@ -21,7 +21,7 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 /// Seed of the built-in default workloads.
-const DEFAULT_SEED: u64 = 1;
+pub const DEFAULT_SEED: u64 = 1;
 
 /// One engine compared with a reference engine.
 #[derive(Debug, Serialize)]
