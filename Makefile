@@ -4,7 +4,8 @@
 #   make lint     rustfmt check and clippy with warnings as errors
 #   make vectors  rewrite golden/vectors/ from their seeds (review the diff!)
 #   make deps     install the toolchain pieces that are missing
-#   make bench    performance figures: SSM array (utilization, cycles vs L, sim speed) and SNN core (bench-snn)
+#   make bench    performance figures: SSM array (utilization, cycles vs L, sim speed), SNN core (bench-snn),
+#                 simulation engines side by side (bench-engines), a d_model=768 layer prefill (bench-prefill)
 #   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
 #   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
 #   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath
@@ -18,7 +19,7 @@ CARGO ?= cargo
 BUILD := build
 BIN := target/release/spikescan
 
-.PHONY: run test lint vectors deps hdl-tools synth-tools build clean scan-default test-snn-long bench bench-ssm bench-snn \
+.PHONY: run test lint vectors deps hdl-tools synth-tools build clean scan-default test-snn-long bench bench-ssm bench-snn bench-engines bench-prefill \
 	verilog verilog-snn check-verilog-snn lint-verilog synth synth-scan cosim cosim-snn
 
 deps:
@@ -75,10 +76,19 @@ scan-default: deps
 test-snn-long: deps
 	$(CARGO) test --release --locked -p sim --test snn_core -- --ignored
 
-bench: bench-ssm bench-snn
+bench: bench-ssm bench-snn bench-engines bench-prefill
 
 bench-ssm: deps
 	$(CARGO) bench --locked -p sim --bench figures
+
+# Engines on one design and stimulus: rust-hdl Simulation, rust engine,
+# Verilator engine and a bare Verilator loop (needs verilator).
+bench-engines: deps hdl-tools
+	$(CARGO) bench --locked -p sim --bench engines
+
+# One d_model=768 Mamba layer prefill at L=1024 on the Verilator engine.
+bench-prefill: deps hdl-tools
+	$(CARGO) bench --locked -p sim --bench prefill
 
 bench-snn: deps
 	$(CARGO) run --release --locked -p sim --example bench_snn
