@@ -140,10 +140,10 @@ fn hosted<const R: usize, const C: usize>(
         .collect();
     Ok(ScanRun::finish(
         (l, d, n),
+        l,
         cfg,
-        y,
+        (y, Vec::new()),
         bench.uut.counters(),
-        started.elapsed().as_secs_f64(),
-        bench.edges,
+        (started.elapsed().as_secs_f64(), bench.edges),
     ))
 }

@@ -160,7 +160,7 @@ fn back_pressure_delays_but_does_not_change_a_bit() {
     let opts = ScanOptions {
         stall_probability: 0.3,
         seed: 5,
-        vcd: None,
+        ..Default::default()
     };
     let run = run_scan_with(&x, (3, 2), opts).unwrap();
     compare_scan(&run.y, &reference(&x), x.d).unwrap();
@@ -171,11 +171,13 @@ fn back_pressure_delays_but_does_not_change_a_bit() {
 
 #[test]
 fn utilization_and_bubbles_follow_the_closed_form() {
-    // L < R: each fold period is R slots, L of them busy.
+    // L < 2R − 1: each fold period is 2R − 1 slots (the state drain), L of
+    // them busy.
     let x = full_range(4, 2, 8, 4, true, false);
     let run = run_and_check(&x, (4, 4));
     let folds = 2;
-    assert_eq!(run.bubble_cycles, (folds - 1) * 2);
+    assert_eq!(ScanArray::new(4, 4).fold_period(2), 7);
+    assert_eq!(run.bubble_cycles, (folds - 1) * (7 - 2));
     // L ≫ R: nearly every PE busy every cycle.
     let x = workload(5, 200, 8, 8);
     let run = run_and_check(&x, (4, 4));
@@ -245,5 +247,23 @@ fn the_host_interface_loads_runs_and_streams_y_back_bit_exactly() {
             "the buffers never stall the core"
         );
         assert_eq!(hosted.busy_pe_cycles, direct.busy_pe_cycles);
+    }
+}
+
+#[test]
+fn zz_quick_state() {
+    use golden::ssm::fixed::selective_scan_fixed_resume;
+    let x = full_range(100, 7, 5, 6, true, true);
+    let mut h = vec![0; x.d * x.n];
+    let want = selective_scan_fixed_resume(&x, &ScanUnits::default(), &mut h);
+    let run = run_scan(&x, (4, 4)).unwrap();
+    compare_scan(&run.y, &want, x.d).unwrap();
+    assert_eq!(run.state, h, "state");
+    eprintln!("cycles {} expected {}", run.cycles, run.expected_cycles);
+    for lc in [1, 2, 3, 7] {
+        let run = run_scan_with(&x, (4, 4), ScanOptions { chunk: Some(lc), ..Default::default() }).unwrap();
+        compare_scan(&run.y, &want, x.d).unwrap();
+        assert_eq!(run.state, h, "state lc {lc}");
+        eprintln!("lc {lc} cycles {} expected {}", run.cycles, run.expected_cycles);
     }
 }

@@ -81,12 +81,30 @@ impl ScanArray {
         (d.div_ceil(self.rows) * n.div_ceil(self.cols)) as u64
     }
 
+    /// Fold period P = max(L, 2R − 1): L tokens, but at least the 2R − 1
+    /// cycles a fold's final states take to drain out of a column.
+    pub fn fold_period(&self, l: usize) -> u64 {
+        (l as u64).max(2 * self.rows as u64 - 1)
+    }
+
     /// Cycles of a scan of L steps, D channels, N states without stalls,
-    /// from the cycle after `go` through the last y write:
-    /// `(2R + C + L + 3) + (F − 1)·max(L, R)`.
+    /// from the cycle after `go` through the last state write:
+    /// `(3R + C + L + 2) + (F − 1)·max(L, 2R − 1)`.
     pub fn cycles(&self, l: usize, d: usize, n: usize) -> u64 {
         let (r, c, l64) = (self.rows as u64, self.cols as u64, l as u64);
-        (2 * r + c + l64 + 3) + (self.folds(d, n) - 1) * l64.max(r)
+        (3 * r + c + l64 + 2) + (self.folds(d, n) - 1) * self.fold_period(l)
+    }
+
+    /// Core cycles of a sequence of L steps run in chunks of `lc` steps (the
+    /// last chunk takes the remainder), each chunk one job resuming from the
+    /// state the previous one saved: the sum of [`Self::cycles`] over the
+    /// chunks (the host's time between jobs not counted).
+    pub fn chunked_cycles(&self, l: usize, d: usize, n: usize, lc: usize) -> u64 {
+        assert!(lc > 0, "chunks of at least one step");
+        (0..l)
+            .step_by(lc)
+            .map(|t0| self.cycles(lc.min(l - t0), d, n))
+            .sum()
     }
 
     /// Useful PE steps: L·D·N (one per state element per time step).
