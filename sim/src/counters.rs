@@ -48,5 +48,6 @@ has_counters!(
     [const R: usize, const C: usize] GemmCore<R, C>,
     [const R: usize, const C: usize] ScanCore<R, C>,
     [const R: usize, const C: usize, const A: usize] GemmSystem<R, C, A>,
-    [const R: usize, const C: usize, const A: usize] ScanSystem<R, C, A>,
+    [const R: usize, const C: usize, const A: usize, const T: usize, const S: usize]
+        ScanSystem<R, C, A, T, S>,
 );

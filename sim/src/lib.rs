@@ -30,7 +30,7 @@ pub use gemm::{
 };
 pub use rtl::ssm::{GemmConfig, ScanArray, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY, MAX_DIM};
 pub use scan::{
-    compare_scan, run_scan, run_scan_with, ScanError, ScanMismatches, ScanOptions, ScanRun,
+    compare_scan, compare_state, run_scan, run_scan_with, ScanError, ScanMismatches, ScanOptions, ScanRun,
     SUPPORTED_SCAN_ARRAYS,
 };
 

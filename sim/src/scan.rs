@@ -420,3 +420,8 @@ pub type ScanMismatches = crate::compare::Mismatches<i64>;
 pub fn compare_scan(got: &[i64], want: &[i64], d: usize) -> Result<(), ScanMismatches> {
     crate::compare::compare_matrix("y", got, want, d)
 }
+
+/// Bit-exact comparison of two states (both D×N, N = `n`; reported as `h[d][n]`).
+pub fn compare_state(got: &[i64], want: &[i64], n: usize) -> Result<(), ScanMismatches> {
+    crate::compare::compare_matrix("h", got, want, n)
+}
