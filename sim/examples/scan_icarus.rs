@@ -2,8 +2,10 @@
 //! buffers, valid/ready streams) under Icarus Verilog: the testbench loads a
 //! vector set over the write stream, runs the scan, reads y back over the
 //! read stream and compares every word with `selective_scan_fixed`, and the
-//! cycle counter with the closed form. Needs `iverilog` and `vvp` on PATH;
-//! not part of `cargo test`.
+//! cycle counter with the closed form. One job over the whole set (the sets
+//! fit one chunk; chunked runs with the state carried are simulated in
+//! rust-hdl, `sim/tests/scan.rs`). Needs `iverilog` and `vvp` on PATH; not
+//! part of `cargo test`.
 //!
 //! ```text
 //! cargo run --release -p sim --example scan_icarus [ssm-small|ssm-plain|ssm-edge]
@@ -17,13 +19,17 @@ use rtl::ssm::scan_system::ScanSystem;
 use rtl::ssm::ScanArray;
 use rust_hdl::prelude::*;
 use sim::icarus::{compile_and_run, stream_decls, stream_readback};
-use sim::scan_host::load_beats;
+use sim::scan_host::{chunk_beats, constant_beats};
 use std::fmt::Write as _;
 
 const R: usize = 3;
 const C: usize = 2;
 /// Address bits per bank: enough for the committed vector sets.
 const A: usize = 8;
+/// Time-step bits of the token buffers (L ≤ 32) and channel bits of the a2
+/// and state buffers (D ≤ 32).
+const T: usize = 5;
+const S: usize = 5;
 
 fn main() {
     let set = std::env::args()
@@ -35,15 +41,18 @@ fn main() {
     let x = FixedScanInputs::quantize(&ScanInputs::load(&dir).expect("vector set"));
     let (l, d, n) = (x.l, x.d, x.n);
     assert!(
-        l * d.div_ceil(R) <= 1 << A && l * n.div_ceil(C) <= 1 << A,
-        "set too large for A"
+        l <= 1 << T
+            && d.div_ceil(R).max(n.div_ceil(C)) <= 1 << (A - T)
+            && d.div_ceil(R) * R <= 1 << S
+            && n.div_ceil(C) <= 1 << (A - S),
+        "set too large for A, T, S"
     );
     let want = selective_scan_fixed(&x, &ScanUnits::default());
     let cycles = ScanArray::new(R, C).cycles(l, d, n);
 
     let out = std::path::Path::new("build/cosim");
     std::fs::create_dir_all(out).unwrap();
-    let mut uut = ScanSystem::<R, C, A>::default();
+    let mut uut = ScanSystem::<R, C, A, T, S>::default();
     uut.connect_all();
     std::fs::write(out.join("scan_system.v"), generate_verilog(&uut)).unwrap();
 
@@ -52,12 +61,14 @@ fn main() {
     writeln!(w, "`timescale 1ns/1ps\nmodule tb;").unwrap();
     writeln!(w, "  reg clock = 0; always #5 clock = ~clock;").unwrap();
     writeln!(w, "  reg wr_valid = 0; reg [1:0] wr_buf = 0; reg [15:0] wr_bank = 0; reg [{}:0] wr_addr = 0; reg [47:0] wr_data = 0;", A - 1).unwrap();
-    writeln!(w, "  reg go = 0, out_start = 0, out_ready = 0;").unwrap();
     writeln!(
         w,
-        "  reg [15:0] dim_l = {l}, dim_d = {d}, dim_n = {n}, dim_dt = {}, dim_nt = {};",
-        d.div_ceil(R),
-        n.div_ceil(C)
+        "  reg go = 0, out_start = 0, out_ready = 0, resume = 0, out_state = 0;"
+    )
+    .unwrap();
+    writeln!(
+        w,
+        "  reg [15:0] dim_l = {l}, dim_d = {d}, dim_n = {n};"
     )
     .unwrap();
     writeln!(
@@ -68,13 +79,16 @@ fn main() {
     )
     .unwrap();
     stream_decls(w, l * d);
-    writeln!(w, "  top dut(.clock(clock), .wr_valid(wr_valid), .wr_ready(wr_ready), .wr_buf(wr_buf), .wr_bank(wr_bank), .wr_addr(wr_addr), .wr_data(wr_data), .go(go), .dim_l(dim_l), .dim_d(dim_d), .dim_n(dim_n), .dim_dt(dim_dt), .dim_nt(dim_nt), .softplus(softplus), .gate(gate), .out_start(out_start), .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_last(out_last), .busy(busy), .cycles(cycles), .busy_pe_cycles(busy_pe_cycles), .stall_cycles(stall_cycles), .bubble_cycles(bubble_cycles));").unwrap();
+    writeln!(w, "  top dut(.clock(clock), .wr_valid(wr_valid), .wr_ready(wr_ready), .wr_buf(wr_buf), .wr_bank(wr_bank), .wr_addr(wr_addr), .wr_data(wr_data), .go(go), .dim_l(dim_l), .dim_d(dim_d), .dim_n(dim_n), .softplus(softplus), .gate(gate), .resume(resume), .out_start(out_start), .out_state(out_state), .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_last(out_last), .busy(busy), .cycles(cycles), .busy_pe_cycles(busy_pe_cycles), .stall_cycles(stall_cycles), .bubble_cycles(bubble_cycles));").unwrap();
     writeln!(w, "  initial begin").unwrap();
     for (i, v) in want.iter().enumerate() {
         writeln!(w, "    WANT[{i}] = 32'h{:08x};", *v as i32 as u32).unwrap();
     }
     writeln!(w, "    #1;").unwrap();
-    for (buf, bank, addr, data) in load_beats(&x, R, C) {
+    let beats = constant_beats(&x, R, C, S)
+        .into_iter()
+        .chain(chunk_beats(&x, (0, l), R, C, T));
+    for (buf, bank, addr, data) in beats {
         writeln!(w, "    wr_valid = 1; wr_buf = {buf}; wr_bank = {bank}; wr_addr = {addr}; wr_data = 48'h{data:x}; @(posedge clock); #1;").unwrap();
     }
     stream_readback(w, l * d, "y", cycles, "busy PE-cycles");
