@@ -66,11 +66,7 @@ fn main() {
         "  reg go = 0, out_start = 0, out_ready = 0, resume = 0, out_state = 0;"
     )
     .unwrap();
-    writeln!(
-        w,
-        "  reg [15:0] dim_l = {l}, dim_d = {d}, dim_n = {n};"
-    )
-    .unwrap();
+    writeln!(w, "  reg [15:0] dim_l = {l}, dim_d = {d}, dim_n = {n};").unwrap();
     writeln!(
         w,
         "  reg softplus = {}, gate = {};",

@@ -30,8 +30,8 @@ pub use gemm::{
 };
 pub use rtl::ssm::{GemmConfig, ScanArray, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY, MAX_DIM};
 pub use scan::{
-    compare_scan, compare_state, run_scan, run_scan_with, ScanError, ScanMismatches, ScanOptions, ScanRun,
-    SUPPORTED_SCAN_ARRAYS,
+    compare_scan, compare_state, run_scan, run_scan_with, ScanError, ScanMismatches, ScanOptions,
+    ScanRun, SUPPORTED_SCAN_ARRAYS,
 };
 
 /// `R1xC1, R2xC2, …`: the array shapes of an `UnsupportedArray` message.

@@ -389,9 +389,9 @@ fn run<const R: usize, const C: usize>(
                 }
             }
             if let (Some((ch, n0)), Some(h0)) = (a2_rd, h0) {
-                for c in 0..C {
+                for (c, h) in h0.into_iter().enumerate() {
                     u.a2_data[c].next = word(Buffers::at(&x.a2, n, d, ch, n0 + c));
-                    u.h0_data[c].next = word(h0[c]);
+                    u.h0_data[c].next = word(h);
                 }
             }
             for (r, v) in acc_rd.into_iter().enumerate() {

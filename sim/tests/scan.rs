@@ -44,7 +44,10 @@ fn run_chunked_and_check(
     };
     let run = run_scan_with(x, array, opts).unwrap();
     let (want_y, want_h) = reference_from(x, None);
-    let at = format!("L={} D={} N={} on {array:?} in chunks of {chunk:?}", x.l, x.d, x.n);
+    let at = format!(
+        "L={} D={} N={} on {array:?} in chunks of {chunk:?}",
+        x.l, x.d, x.n
+    );
     if let Err(e) = compare_scan(&run.y, &want_y, x.d) {
         panic!("{at}: {e}");
     }
@@ -251,19 +254,23 @@ fn vcd_trace_streams_every_signal() {
 }
 
 /// The default workload (L=256, D=128, N=16) on the default 4×4 array:
-/// 32,783 cycles. `make scan-default` runs it in release mode.
+/// 32,786 cycles in one job, 32,840 in chunks of 64 (the host system's
+/// schedule). `make scan-default` runs it in release mode.
 #[test]
 #[ignore = "long: run with `make scan-default`"]
 fn default_workload_on_the_default_array() {
     use golden::ssm::workload::{DEFAULT_D, DEFAULT_L, DEFAULT_N};
     let x = workload(1, DEFAULT_L, DEFAULT_D, DEFAULT_N);
-    let run = run_and_check(&x, (4, 4));
-    eprintln!(
-        "default workload: {} cycles, utilization {:.4}, {:.0} simulated cycles/s",
-        run.cycles,
-        run.utilization,
-        run.sim_speed()
-    );
+    for chunk in [None, Some(sim::scan_host::HOST_CHUNK)] {
+        let run = run_chunked_and_check(&x, (4, 4), chunk);
+        eprintln!(
+            "default workload in chunks of {}: {} cycles, utilization {:.4}, {:.0} simulated cycles/s",
+            run.chunk,
+            run.cycles,
+            run.utilization,
+            run.sim_speed()
+        );
+    }
 }
 
 #[test]
@@ -289,7 +296,6 @@ fn the_host_interface_loads_runs_and_streams_y_back_bit_exactly() {
         }
     }
 }
-
 
 #[test]
 fn chunked_runs_carry_the_state_bit_exactly() {
@@ -342,7 +348,10 @@ fn a_run_resumes_from_any_state() {
         initial_state: Some(vec![0; 3]),
         ..Default::default()
     };
-    assert!(matches!(run_scan_with(&x, (4, 4), bad), Err(ScanError::Shape(_))));
+    assert!(matches!(
+        run_scan_with(&x, (4, 4), bad),
+        Err(ScanError::Shape(_))
+    ));
 }
 
 #[test]

@@ -5,42 +5,54 @@
 //!
 //! ```text
 //!   go, L, D, N ──► Sequencer ── row read (t, d0) ──► operand buffers ──► ScanRowHead ×R ─► Skew ─┐
-//!                       │    └── a2 read (d, n0), 2 cycles later ──► a2 ──► Skew ─┐               ▼
+//!    resume             │    └── a2/h0 read (d, n0), 2 cycles later ──► a2, h0 ─► Skew ─┐         ▼
 //!                       └─────── B/C read (t, n0), 2 cycles later ──► B, C ─► Skew ─► ScanMesh R×C
-//!                                                                                     │ tag, psum
+//!                                          state write ports (d, n0 + c) ◄── top row ─┘  │ tag, psum
 //!                                                      y / y-accumulator ports ◄── ScanRowEnd ×R
 //! ```
 //!
 //! **Schedule.** Folds are (d0, n0) tiles of R channels × C states, visited
-//! n0-major like the GEMM's; each streams the L time steps t = 0…L−1 as row
-//! tokens. The state of a fold never leaves its PEs: a fold owns its
-//! (d, n) block for the whole sequence, starting from h = 0 at t = 0. Partial
-//! y sums of the state folds n0 > 0 add up in a 64-bit y accumulator (L×D
-//! words, only used when N > C); the last state fold rounds, gates and
-//! writes y. a2 of the next fold preloads during the current one (double
-//! buffered), so folds follow each other with no gap when L ≥ R.
+//! n0-major like the GEMM's; each streams the job's L time steps t = 0…L−1
+//! as row tokens. A fold starts from the initial state h0[d, n] (Q12.20, 32
+//! bit) read beside a2 when the job was started with `resume`, from h = 0
+//! otherwise, and its final state (after t = L − 1) is written back out on
+//! the per-column state ports, so a long sequence runs as a series of jobs
+//! (chunks), each continuing from the state the previous one saved — bit for
+//! bit the scan of the whole sequence (`selective_scan_fixed_resume`).
+//! Partial y sums of the state folds n0 > 0 add up in a 64-bit y accumulator
+//! (L×D words, only used when N > C); the last state fold rounds, gates and
+//! writes y. a2 and h0 of the next fold preload during the current one
+//! (double buffered), so folds follow each other with no gap when
+//! L ≥ 2R − 1: the fold period is P = max(L, 2R − 1), the 2R − 1 being the
+//! time a fold's final states take to drain out of a column (see
+//! [`super::scan_pe`]).
 //!
 //! **Timing.** A row read issued in cycle s returns in s + 1; the row head
 //! adds two stages, so row r's token enters the mesh at s + 3 + r and
 //! reaches PE(r, c) at s + 3 + r + c. The a2 and B/C reads are issued two
 //! cycles after the row read of the same slot so that they enter column c at
 //! s + 3 + c — the GEMM core's geometry, shifted by two cycles on both sides.
-//! The row end writes y of token (t, row r) at s + 4 + r + C.
+//! The row end writes y of token (t, row r) at s + 4 + r + C. For the last
+//! token (t = L − 1), PE(r, c) captures its final state at the end of
+//! s + 4 + r + c and the state reaches the top of column c, and its write
+//! port, at s + 5 + 2r + c: the state ports write row r of the fold there,
+//! every other cycle, the last (r = R − 1, c = C − 1) at s + 2R + C + 2.
 //!
-//! **Cycle count** (from the cycle after `go` to the last y write, no
-//! stalls), F = ⌈D/R⌉·⌈N/C⌉ folds, P = max(L, R):
+//! **Cycle count** (from the cycle after `go` to the last state write, no
+//! stalls), F = ⌈D/R⌉·⌈N/C⌉ folds, P = max(L, 2R − 1):
 //!
 //! ```text
-//! cycles = (2R + C + L + 3) + (F − 1)·P
+//! cycles = (3R + C + L + 2) + (F − 1)·P
 //! ```
 //!
-//! R preload slots + (F − 1)·P + L issue slots, then R + C + 3 cycles until
-//! the last row's last token is written. See [`super::ScanConfig::cycles`].
+//! R preload slots + (F − 1)·P + L issue slots, then 2R + C + 2 cycles until
+//! the last row's final state is written. See [`super::ScanArray::cycles`].
 //!
 //! Buffers are outside the core, with a block RAM's one-cycle read latency,
-//! zero past the matrix edges (zero-padded tiles); writes to padded rows are
-//! dropped by the buffer. Padded states (B = C = a2 = 0) keep h = 0 and add
-//! nothing; the busy-PE counter counts only real (d, n) cells.
+//! zero past the matrix edges (zero-padded tiles); writes to padded rows or
+//! states are dropped by the buffer or land in its padding. Padded states (B = C = a2 = 0, h0 = 0)
+//! keep h = 0 and add nothing; the busy-PE counter counts only real (d, n)
+//! cells.
 
 use super::counters::PerfCounters;
 use super::scan_mesh::ScanMesh;
@@ -456,8 +468,8 @@ impl<const R: usize, const C: usize> Logic for ScanCore<R, C> {
         // leaves row r's final state on the top of column c in cycle
         // s + 5 + 2r + c (see ScanPe): column 0's writes run from s + 5, one
         // every other cycle, and column c's are those delayed by c.
-        self.st_ev_en.inp.next = (self.seq.a_rd_en.val()
-            & ((self.seq.a_rd_m.val() + 1) == self.seq.job_m.val()));
+        self.st_ev_en.inp.next =
+            (self.seq.a_rd_en.val() & ((self.seq.a_rd_m.val() + 1) == self.seq.job_m.val()));
         self.st_ev_d0.inp.next = self.seq.a_rd_k0.val();
         self.st_ev_n0.inp.next = self.seq.a_rd_n0.val();
         if self.st_on.q.val() {

@@ -76,8 +76,13 @@ pub type DefaultScanSystem<const R: usize, const C: usize> =
 /// `T`: time-step bits of a token-buffer address (chunks ≤ 2^T tokens);
 /// `S`: channel bits of an a2/state address (D ≤ 2^S).
 #[derive(LogicBlock)]
-pub struct ScanSystem<const R: usize, const C: usize, const A: usize, const T: usize, const S: usize>
-{
+pub struct ScanSystem<
+    const R: usize,
+    const C: usize,
+    const A: usize,
+    const T: usize,
+    const S: usize,
+> {
     pub clock: Signal<In, Clock>,
     // Write stream: (buffer id, bank, address, data).
     pub wr_valid: Signal<In, Bit>,

@@ -142,7 +142,10 @@ impl<const R: usize, const C: usize> Sequencer<R, C> {
     /// `min_period` ≥ R (one preload word per column per slot).
     pub fn with_min_period(min_period: usize) -> Self {
         assert!((2..=256).contains(&R) && (2..=256).contains(&C));
-        assert!((R..=512).contains(&min_period), "the period must be at least R");
+        assert!(
+            (R..=512).contains(&min_period),
+            "the period must be at least R"
+        );
         Self {
             clock: Default::default(),
             go: Default::default(),
