@@ -198,6 +198,26 @@ mod tests {
     }
 
     #[test]
+    fn scan_cycles_in_one_job_and_in_chunks() {
+        let a = ScanArray::new(4, 4);
+        // Default workload: 128 folds of 256 tokens, 3R + C + 2 = 18 cycles more.
+        assert_eq!(a.folds(128, 16), 128);
+        assert_eq!(a.cycles(256, 128, 16), 18 + 256 + 127 * 256);
+        // Four chunks of 64: four jobs of 18 + 64 + 127·64 = 8,210 cycles.
+        assert_eq!(a.chunked_cycles(256, 128, 16, 64), 4 * 8210);
+        assert!(a.predicted_utilization(256, 128, 16) > 0.999);
+        // Short jobs wait 2R − 1 = 7 slots per fold for the state drain.
+        assert_eq!(a.fold_period(2), 7);
+        assert_eq!(a.cycles(2, 8, 4), 18 + 2 + 7);
+        // A remainder chunk: 10 = 4 + 4 + 2.
+        assert_eq!(
+            a.chunked_cycles(10, 8, 4, 4),
+            2 * a.cycles(4, 8, 4) + a.cycles(2, 8, 4)
+        );
+        assert_eq!(a.chunked_cycles(10, 8, 4, 10), a.cycles(10, 8, 4));
+    }
+
+    #[test]
     fn double_buffering_beats_the_naive_schedule_design_md_cites() {
         // DESIGN.md: a naive weight-stationary schedule reaches ~85 % on a
         // 256×256×64 GEMM on 16×16.
