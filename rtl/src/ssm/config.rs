@@ -44,10 +44,19 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// 4×4 keeps the one-step-per-cycle pipeline. Block RAM: an exp2neg ROM per
 /// PE (256×36, one DP16KD), softplus (769×36, 2) and SiLU (1025×36, 3) per
 /// row: 16 + 4·5 = 36 DP16KD, leaving ~170 for operand buffers and the y
-/// accumulator. Registers: two a2, the 32-bit state, the token with its
-/// 64-bit tag, a 64-bit partial sum and the stage-1 registers per PE.
-/// Default workload L=256, D=128, N=16: 128 folds of 256 tokens, 99.95 %
-/// PE utilization ([`ScanArray::cycles`]).
+/// accumulator. Registers: two (a2, h0) pairs, the 32-bit state and its
+/// 32-bit shift-out copy, the token with its 64-bit tag, a 64-bit partial
+/// sum and the stage-1 registers per PE.
+/// Default workload L=256, D=128, N=16: 128 folds of 256 tokens, 32,786
+/// cycles, 99.95 % PE utilization ([`ScanArray::cycles`]); in the host
+/// system's chunks of 64 tokens (the state saved to block RAM between
+/// chunks), 4 jobs of 8,210 cycles, 99.78 % ([`ScanArray::chunked_cycles`]).
+///
+/// The host system with buffers for such chunks
+/// ([`super::scan_system::DefaultScanSystem`]`<4, 4>`) fits the 85F: Yosys
+/// 0.23 `synth_ecp5` (`make synth-scan-system`): 23,812 LUT4 + 8,132 CCU2C +
+/// 10,814 TRELLIS_FF, 153 of 156 MULT18X18D, 168 of 208 DP16KD (128 buffers
+/// + the core's 40; see [`super::scan_system`]).
 ///
 /// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`; no
 /// place-and-route yet): 22,030 LUT4 + 8,108 CCU2C + 7,426 TRELLIS_FF,

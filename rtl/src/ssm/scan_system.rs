@@ -53,6 +53,14 @@
 //! a chunk of the default workload is 128 folds of 64 tokens, so the fixed
 //! per-job cost (3R + C + 2 = 18 cycles) is 0.2 % of a chunk's 8,210.
 //!
+//! Yosys 0.23 `synth_ecp5` of `DefaultScanSystem<4, 4>` (`make
+//! synth-scan-system`, no place-and-route): 23,812 LUT4 + 8,132 CCU2C +
+//! 10,814 TRELLIS_FF, 153 MULT18X18D, 168 DP16KD — the block RAM exactly as
+//! counted above, the multipliers all the core's (the bit-field addresses
+//! replaced the twelve products by the run-time tile count the previous
+//! buffers used). Of the LFE5U-85F: 168 of 208 DP16KD, 153 of 156
+//! MULT18X18D, ~40,100 of 83,640 LUT4 counting a CCU2C as two (48 %).
+//!
 //! The tile index ⌊d0/R⌋ of a tile-aligned d0 is formed as
 //! `(d0 · ⌈2^16/R⌉) >> 16` ([`FieldAddr`]); a constant product, a shift for
 //! the default power-of-two R and C.
