@@ -5,7 +5,9 @@
 //! - [`gemm`]: GEMM runs on the SSM accelerator's PE array ([`gemm::run_gemm`]),
 //!   the integer reference and the bit-exact comparison.
 //! - [`scan`]: selective-scan runs on the scan-mode core ([`scan::run_scan`]),
-//!   compared bit for bit with `golden::ssm::fixed::selective_scan_fixed`.
+//!   whole or in chunks with the state carried, compared bit for bit with
+//!   `golden::ssm::fixed::selective_scan_fixed` (y and the final state);
+//!   [`scan_host`] runs them through the scan system's host streams.
 //! - [`snn`]: the neuromorphic core driven through its AER handshakes, with
 //!   host and core in separate clock domains.
 //!

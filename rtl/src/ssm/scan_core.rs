@@ -123,7 +123,7 @@ pub struct ScanCore<const R: usize, const C: usize> {
     pub y_wr_t: [Signal<Out, Bits<16>>; R],
     pub y_wr_d0: [Signal<Out, Bits<16>>; R],
     pub y_wr_data: [Signal<Out, Bits<32>>; R],
-    /// High from the cycle after `go` through the cycle of the last y write.
+    /// High from the cycle after `go` through the cycle of the last state write.
     pub busy: Signal<Out, Bit>,
     pub cycles: Signal<Out, Bits<48>>,
     pub busy_pe_cycles: Signal<Out, Bits<48>>,
@@ -145,7 +145,7 @@ pub struct ScanCore<const R: usize, const C: usize> {
     pub sk_h0: Skew<Bits<32>, C>,
     pub a2_ctl: DelayChain<Bits<3>, C>,
     /// The last token's issue (fold d0, n0), delayed 4 cycles to the start
-    /// of the fold's state drain (out[4]).
+    /// of the fold's state drain (`out[4]`).
     pub st_ev_en: DelayChain<Bit, 5>,
     pub st_ev_d0: DelayChain<Bits<16>, 5>,
     pub st_ev_n0: DelayChain<Bits<16>, 5>,
