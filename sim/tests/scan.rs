@@ -207,6 +207,23 @@ fn back_pressure_delays_but_does_not_change_a_bit() {
     let cfg = ScanArray::new(3, 2);
     assert!(run.stall_cycles > 0);
     assert_eq!(run.cycles, cfg.cycles(x.l, x.d, x.n) + run.stall_cycles);
+    // In chunks, with the state carried: the drain timing does not depend
+    // on the issue stream, so stalls cannot disturb it either.
+    let opts = ScanOptions {
+        stall_probability: 0.3,
+        seed: 6,
+        chunk: Some(3),
+        ..Default::default()
+    };
+    let run = run_scan_with(&x, (3, 2), opts).unwrap();
+    let (want_y, want_h) = reference_from(&x, None);
+    compare_scan(&run.y, &want_y, x.d).unwrap();
+    compare_state(&run.state, &want_h, x.n).unwrap();
+    assert!(run.stall_cycles > 0);
+    assert_eq!(
+        run.cycles,
+        cfg.chunked_cycles(x.l, x.d, x.n, 3) + run.stall_cycles
+    );
 }
 
 #[test]
