@@ -18,7 +18,7 @@ use golden::ssm::fixed::FixedScanInputs;
 use rtl::ssm::scan_system::{
     DefaultScanSystem, SCAN_CHANNEL_BITS, SCAN_CHUNK_BITS, SCAN_SYSTEM_ADDR_BITS,
 };
-use rtl::ssm::ScanArray;
+use rtl::ssm::{ScanArray, MAX_DIM};
 use rust_hdl::prelude::*;
 use std::time::Instant;
 
@@ -132,18 +132,17 @@ fn hosted<const R: usize, const C: usize>(
         1usize << SCAN_CHANNEL_BITS,
         1usize << (SCAN_SYSTEM_ADDR_BITS - SCAN_CHANNEL_BITS),
     );
-    if lc == 0 || lc > HOST_CHUNK || dt > tiles || nt > tiles || dt * R > channels {
+    let fits = (1..=HOST_CHUNK).contains(&lc)
+        && dt <= tiles
+        && dt * R <= channels
+        && nt <= tiles.min(state_tiles)
+        && l <= MAX_DIM;
+    if !fits {
         return Err(ScanError::Shape(format!(
-            "L={l} D={d} N={n} in chunks of {lc} does not fit the buffers on {R}x{C}: \
-             chunks of 1..={HOST_CHUNK} steps, D <= {}, N <= {}",
-            (channels / R).min(tiles) * R,
-            tiles.min(state_tiles) * C
-        )));
-    }
-    if nt > state_tiles || l > 32767 {
-        return Err(ScanError::Shape(format!(
-            "L={l} N={n} on {R}x{C}: N <= {}, L <= 32767",
-            state_tiles * C
+            "L={l} D={d} N={n} in chunks of {lc} does not fit the buffers of the {R}x{C} \
+             system: chunks of 1..={HOST_CHUNK} steps, L <= {MAX_DIM}, ⌈D/R⌉ <= {tiles}, \
+             ⌈D/R⌉·R <= {channels}, ⌈N/C⌉ <= {}",
+            tiles.min(state_tiles)
         )));
     }
     let mut rng = golden::rng::seeded(seed);

@@ -312,6 +312,14 @@ fn the_host_interface_loads_runs_and_streams_y_back_bit_exactly() {
             assert_eq!(hosted.busy_pe_cycles, direct.busy_pe_cycles);
         }
     }
+    // Chunks longer than the buffers (2^T = 64 tokens), or D past their
+    // tiles, are refused before anything runs.
+    let x = full_range(33, 70, 2, 2, true, true);
+    let long = run_scan_hosted(&x, (4, 4), Some(65), 1.0, 0);
+    assert!(matches!(long, Err(ScanError::Shape(_))), "{long:?}");
+    let x = full_range(34, 1, 260, 2, true, true);
+    let wide = run_scan_hosted(&x, (4, 4), None, 1.0, 0);
+    assert!(matches!(wide, Err(ScanError::Shape(_))), "{wide:?}");
 }
 
 #[test]
