@@ -58,16 +58,20 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// 10,814 TRELLIS_FF, 153 of 156 MULT18X18D, 168 of 208 DP16KD (128 buffers
 /// + the core's 40; see [`super::scan_system`]).
 ///
-/// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`; no
-/// place-and-route yet): 22,030 LUT4 + 8,108 CCU2C + 7,426 TRELLIS_FF,
-/// 153 MULT18X18D, 40 DP16KD. Yosys put the small lerp products into DSPs
-/// too, so the multipliers are at 153 of 156: the estimate above was 16 low,
-/// and 4×4 is the largest array at one step per cycle. Logic is ~46 % of the
-/// LUT4s (a CCU2C counted as two). Placed and routed (nextpnr 0.11.1, out of
-/// context, 100 MHz asked; 27 min on two cores): 39,520 TRELLIS_COMB, 7,426
-/// TRELLIS_FF, 153 MULT18X18D, 40 DP16KD; Fmax 11.96 MHz. The critical path is
-/// the PE's single-cycle step: exp2neg ROM → lerp multiply → dA·h multiply →
-/// saturate → C·h multiply → 64-bit psum add (83.6 ns, 189 logic stages).
+/// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`):
+/// 22,417 LUT4 + 8,132 CCU2C + 9,720 TRELLIS_FF, 153 MULT18X18D, 40 DP16KD
+/// (the state save/restore added 387 LUT4, 24 CCU2C and 2,294 flip-flops to
+/// the 22,030 + 8,108 + 7,426 of the core without it, no multiplier and no
+/// block RAM). Yosys put the small lerp products into DSPs too, so the
+/// multipliers are at 153 of 156: the estimate above was 16 low, and 4×4 is
+/// the largest array at one step per cycle. Logic is ~46 % of the LUT4s (a
+/// CCU2C counted as two). Placed and routed before the state save/restore
+/// (nextpnr 0.11.1, out of context, 100 MHz asked; 27 min on two cores):
+/// 39,520 TRELLIS_COMB, 7,426 TRELLIS_FF, 153 MULT18X18D, 40 DP16KD; Fmax
+/// 11.96 MHz. The critical path is the PE's single-cycle step: exp2neg ROM →
+/// lerp multiply → dA·h multiply → saturate → C·h multiply → 64-bit psum add
+/// (83.6 ns, 189 logic stages); the h0 select now sits in front of dA·h (one
+/// 2:1 mux level, not re-measured).
 pub const DEFAULT_SCAN_ARRAY: ScanArray = ScanArray { rows: 4, cols: 4 };
 
 /// The shape of the scan-mode array and the closed form of its schedule
