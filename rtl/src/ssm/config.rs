@@ -70,8 +70,8 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// 39,520 TRELLIS_COMB, 7,426 TRELLIS_FF, 153 MULT18X18D, 40 DP16KD; Fmax
 /// 11.96 MHz. The critical path is the PE's single-cycle step: exp2neg ROM →
 /// lerp multiply → dA·h multiply → saturate → C·h multiply → 64-bit psum add
-/// (83.6 ns, 189 logic stages); the h0 select now sits in front of dA·h (one
-/// 2:1 mux level, not re-measured).
+/// (83.6 ns, 189 logic stages). The h0 select feeds dA·h's other operand,
+/// straight from registers, so it is off that path (not re-measured).
 pub const DEFAULT_SCAN_ARRAY: ScanArray = ScanArray { rows: 4, cols: 4 };
 
 /// The shape of the scan-mode array and the closed form of its schedule
