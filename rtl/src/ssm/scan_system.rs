@@ -49,9 +49,10 @@
 //! pair, 128 for the 4 + 4 banks, plus the core's 40. Lc = 64 is the
 //! longest power-of-two chunk whose token buffers (Lc·⌈D/R⌉ = 2048 words per
 //! bank for the default D = 128) fit in 11 address bits: doubling it doubles
-//! the row, column, acc and y buffers (to 208 for the buffers alone); at 64
-//! a chunk of the default workload is 128 folds of 64 tokens, so the fixed
-//! per-job cost (3R + C + 2 = 18 cycles) is 0.2 % of a chunk's 8,210.
+//! the row, column, acc and y buffers (88 → 176 DP16KD), 256 with the rest
+//! and the core, over the 208. At 64 a chunk of the default workload is 128
+//! folds of 64 tokens, so the fixed per-job cost (3R + C + 2 = 18 cycles) is
+//! 0.2 % of a chunk's 8,210.
 //!
 //! Yosys 0.23 `synth_ecp5` of `DefaultScanSystem<4, 4>` (`make
 //! synth-scan-system`, no place-and-route): 23,812 LUT4 + 8,132 CCU2C +
