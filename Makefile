@@ -10,6 +10,7 @@
 #   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
 #   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath
 #   make synth-scan  Yosys synth_ecp5 of the default scan core, cell counts
+#   make synth-scan-system  the same for the default scan system (core + buffers for chunks of 64)
 #   make verilog  top-level Verilog of the SSM designs (default arrays) and of the SNN core -> build/verilog/
 #   make lint-verilog  Verilator --lint-only -Wall of the SSM Verilog with the waivers of rtl/lint/verilator.vlt
 #   make synth    Yosys + nextpnr-ecp5 of the SSM designs on the LFE5U-85F -> build/synth-ecp5/synth.{json,csv}
@@ -20,7 +21,7 @@ BUILD := build
 BIN := target/release/spikescan
 
 .PHONY: run test lint vectors deps hdl-tools synth-tools build clean scan-default test-snn-long bench bench-ssm bench-snn bench-engines bench-prefill \
-	verilog verilog-snn check-verilog-snn lint-verilog synth synth-scan cosim cosim-snn
+	verilog verilog-snn check-verilog-snn lint-verilog synth synth-scan synth-scan-system cosim cosim-snn
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -107,6 +108,12 @@ synth-scan: deps hdl-tools
 	yosys -q -p "read_verilog $(BUILD)/synth/scan4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scan4x4-stat.txt stat"
 	@grep -E "LUT4|CCU2C|TRELLIS_FF|MULT18X18D|DP16KD" $(BUILD)/synth/scan4x4-stat.txt
 
+synth-scan-system: deps hdl-tools
+	@mkdir -p $(BUILD)/synth
+	$(CARGO) run --release --locked -p rtl --example emit_verilog -- scan-system $(BUILD)/synth/scansys4x4.v
+	yosys -q -p "read_verilog $(BUILD)/synth/scansys4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scansys4x4-stat.txt stat"
+	@grep -E "LUT4|CCU2C|TRELLIS_FF|MULT18X18D|DP16KD" $(BUILD)/synth/scansys4x4-stat.txt
+
 cosim: deps hdl-tools cosim-snn
 	$(CARGO) run --release --locked -p sim --example smul_icarus
 	for set in ssm-small ssm-plain ssm-edge; do $(CARGO) run --release --locked -p sim --example scan_icarus -- $$set || exit 1; done
@@ -126,7 +133,6 @@ lint-verilog: deps hdl-tools
 	$(CARGO) test --release --locked --test cli_verilog verilator_lint -- --ignored --nocapture
 
 # Full place and route of the default arrays: the scan core takes tens of
-# minutes on two cores; the scan system does not fit the 85F's block RAM
-# (see rtl/src/ssm/scan_system.rs), which fails the run after the report.
+# minutes on two cores.
 synth: build synth-tools
 	$(BIN) synth ssm --target ecp5-85k --freq 100 --out $(BUILD)/synth-ecp5

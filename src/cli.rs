@@ -225,6 +225,11 @@ pub struct SimSsm {
     /// PE array RxC (rows = channels, columns = states); one of the compiled shapes.
     #[arg(long, default_value = "4x4")]
     pub array: String,
+    /// Run in chunks of this many time steps, one core job each, every fold
+    /// resuming from the state the previous chunk saved (the scan system
+    /// uses 64); without it one job over all L steps.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=32767))]
+    pub chunk: Option<u64>,
     /// Stream a VCD trace of every signal to this file.
     #[arg(long)]
     pub vcd: Option<PathBuf>,

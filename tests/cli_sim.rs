@@ -59,6 +59,44 @@ fn sim_ssm_reproduces_the_fixed_golden_vectors_bit_for_bit() {
 }
 
 #[test]
+fn sim_ssm_in_chunks_gives_the_same_y() {
+    let tmp = tempfile::tempdir().unwrap();
+    let inputs = vectors("ssm-small");
+    let out = tmp.path().join("chunked");
+    ok(&[
+        "sim",
+        "ssm",
+        "--inputs",
+        s(&inputs),
+        "--out",
+        s(&out),
+        "--chunk",
+        "5",
+    ]);
+    let got = read_matrix(&out.join("y.csv")).unwrap();
+    let want = read_matrix(&inputs.join("y_fixed.csv")).unwrap();
+    assert_eq!(got, want);
+    let r = report(&out);
+    assert_eq!(r["chunk"], 5);
+    assert_eq!(r["cycles"], r["expected_cycles"]);
+    let bad = tmp.path().join("bad");
+    bad_input(
+        &[
+            "sim",
+            "ssm",
+            "--inputs",
+            s(&inputs),
+            "--out",
+            s(&bad),
+            "--chunk",
+            "0",
+        ],
+        &["--chunk"],
+    );
+    assert!(!bad.exists());
+}
+
+#[test]
 fn sim_ssm_streams_a_vcd_on_request() {
     let tmp = tempfile::tempdir().unwrap();
     let (out, vcd) = (tmp.path().join("o"), tmp.path().join("trace.vcd"));

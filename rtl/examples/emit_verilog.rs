@@ -22,7 +22,7 @@ fn main() {
     let v = match which {
         "scan" => verilog_of(rtl::ssm::ScanCore4x4::default()),
         "gemm" => verilog_of(rtl::ssm::GemmCore8x8::default()),
-        "scan-system" => verilog_of(rtl::ssm::scan_system::ScanSystem::<4, 4, 13>::default()),
+        "scan-system" => verilog_of(rtl::ssm::scan_system::DefaultScanSystem::<4, 4>::default()),
         "gemm-system" => verilog_of(rtl::ssm::gemm_system::GemmSystem::<8, 8, 12>::default()),
         other => {
             eprintln!("unknown core {other:?}: expected scan, gemm, scan-system or gemm-system");

@@ -4,16 +4,13 @@
 //! configuration that its header comment records.
 
 use crate::ssm::gemm_system::GemmSystem;
-use crate::ssm::scan_system::ScanSystem;
+use crate::ssm::scan_system::DefaultScanSystem;
 use crate::ssm::{GemmCore, ScanCore, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY};
 use rust_hdl::prelude::*;
 
 /// rust-hdl's version (pinned in the workspace manifest).
 pub const RUST_HDL_VERSION: &str = "0.46.0";
 
-/// Address bits of every buffer bank in the emitted host systems (the
-/// scan system's default-workload depth, see [`crate::ssm::scan_system`]).
-pub const SCAN_SYSTEM_ADDR_BITS: usize = 13;
 /// Address bits of the GEMM system's buffer banks.
 pub const GEMM_SYSTEM_ADDR_BITS: usize = 12;
 
@@ -88,7 +85,7 @@ fn scan_core<const R: usize, const C: usize>() -> String {
     verilog_of(ScanCore::<R, C>::default())
 }
 fn scan_system<const R: usize, const C: usize>() -> String {
-    verilog_of(ScanSystem::<R, C, SCAN_SYSTEM_ADDR_BITS>::default())
+    verilog_of(DefaultScanSystem::<R, C>::default())
 }
 fn gemm_core<const R: usize, const C: usize>() -> String {
     verilog_of(GemmCore::<R, C>::default())
@@ -100,7 +97,8 @@ fn gemm_system<const R: usize, const C: usize>() -> String {
 const SCAN_FORMATS: &str = "operands Q6.10 (a2 UQ6.10), delta UQ2.16, state h Q12.20, \
 partial y Q18.30 (64 bit), y Q16.16 (32 bit); bit-exact to golden::ssm::fixed";
 const GEMM_FORMATS: &str = "A, B int8; products and C int32";
-const SCAN_PARAMS: &str = "buffer banks 2^13 words each (A = 13)";
+const SCAN_PARAMS: &str =
+    "buffer banks 2^11 words each (A = 11), chunks of up to 2^6 tokens (T = 6), D <= 2^8 (S = 8)";
 const GEMM_PARAMS: &str = "buffer banks 2^12 words each (AB = 12)";
 
 macro_rules! ssm_shapes {

@@ -63,10 +63,10 @@ fn scan_core_emits_verilog_with_its_roms_and_wide_multipliers() {
 #[test]
 fn host_systems_emit_verilog() {
     use rtl::ssm::gemm_system::GemmSystem;
-    use rtl::ssm::scan_system::ScanSystem;
-    let v = verilog_of(ScanSystem::<4, 4, 13>::default());
-    // RAM buffers of 2^13 words, the core inside, the stream ports.
-    assert!(v.contains("reg[47:0] mem[8191:0];"), "row buffer");
+    use rtl::ssm::scan_system::DefaultScanSystem;
+    let v = verilog_of(DefaultScanSystem::<4, 4>::default());
+    // RAM buffers of 2^11 words, the core inside, the stream ports.
+    assert!(v.contains("reg[47:0] mem[2047:0];"), "row buffer");
     assert!(v.contains("module top$core$mesh$pes$15("));
     assert!(
         v.contains("output reg  [31:0] out_data;") || v.contains("output wire [31:0] out_data;")

@@ -5,21 +5,30 @@
 //! speed.
 
 use golden::ssm::block::gemm_i8;
-use golden::ssm::fixed::{selective_scan_fixed, FixedScanInputs, ScanUnits};
+use golden::ssm::fixed::{selective_scan_fixed_resume, FixedScanInputs, ScanUnits};
 use golden::ssm::workload::{scan_workload, DEFAULT_D, DEFAULT_L, DEFAULT_N};
 use rand::Rng;
 use rtl::ssm::{GemmConfig, ScanArray, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY};
 use sim::gemm::{run_gemm, GemmRun};
-use sim::scan::{compare_scan, run_scan, ScanRun};
+use sim::scan::{compare_scan, compare_state, run_scan_with, ScanOptions, ScanRun};
+use sim::scan_host::HOST_CHUNK;
 
 const SCAN: (usize, usize) = (DEFAULT_SCAN_ARRAY.rows, DEFAULT_SCAN_ARRAY.cols);
 const GEMM: (usize, usize) = (DEFAULT_ARRAY.rows, DEFAULT_ARRAY.cols);
 
-fn scan(l: usize, d: usize, n: usize) -> ScanRun {
+/// The scan on the default array, in chunks of `chunk` steps (None: one
+/// job), checked bit for bit (y and final state) and against the closed form.
+fn scan(l: usize, d: usize, n: usize, chunk: Option<usize>) -> ScanRun {
     let x = FixedScanInputs::quantize(&scan_workload(1, l, d, n));
-    let run = run_scan(&x, SCAN).expect("scan runs");
-    let want = selective_scan_fixed(&x, &ScanUnits::default());
+    let opts = ScanOptions {
+        chunk,
+        ..Default::default()
+    };
+    let run = run_scan_with(&x, SCAN, opts).expect("scan runs");
+    let mut h = vec![0; d * n];
+    let want = selective_scan_fixed_resume(&x, &ScanUnits::default(), &mut h);
     compare_scan(&run.y, &want, d).expect("RTL equals the fixed reference");
+    compare_state(&run.state, &h, n).expect("final state equals the fixed reference");
     assert_eq!(run.cycles, run.expected_cycles, "closed form");
     run
 }
@@ -60,18 +69,25 @@ fn main() {
     );
 
     println!("\n1. Scan-mode PE utilization, L >= 256, D a multiple of R (target >= 90 %):");
-    for (l, d, n) in [
-        (256, 16, 16),
-        (512, 8, 16),
-        (DEFAULT_L, DEFAULT_D, DEFAULT_N),
+    let arr = ScanArray::new(SCAN.0, SCAN.1);
+    for (l, d, n, chunk) in [
+        (256, 16, 16, None),
+        (512, 8, 16, None),
+        (DEFAULT_L, DEFAULT_D, DEFAULT_N, None),
+        (DEFAULT_L, DEFAULT_D, DEFAULT_N, Some(HOST_CHUNK)),
     ] {
-        let run = scan(l, d, n);
+        let run = scan(l, d, n, chunk);
+        let predicted = arr.utilization(
+            ScanArray::useful_steps(l, d, n),
+            arr.chunked_cycles(l, d, n, run.chunk),
+        );
         println!(
-            "   L={l:5} D={d:4} N={n:3}: {:6} cycles, utilization {:.2} % \
+            "   L={l:5} D={d:4} N={n:3} in chunks of {:4}: {:6} cycles, utilization {:.2} % \
              (closed form {:.2} %), {:.0} simulated cycles/s",
+            run.chunk,
             run.cycles,
             run.utilization * 100.0,
-            ScanArray::new(SCAN.0, SCAN.1).predicted_utilization(l, d, n) * 100.0,
+            predicted * 100.0,
             run.sim_speed()
         );
     }
@@ -94,16 +110,15 @@ fn main() {
     let mut points = Vec::new();
     let mut speed = (0u64, 0.0f64);
     for l in [64, 128, 256, 512, 1024, 2048, 4096] {
-        let run = scan(l, 8, 8);
+        let run = scan(l, 8, 8, None);
         println!("   L={l:5}: {:6} cycles", run.cycles);
         points.push((l as f64, run.cycles as f64));
         speed = (speed.0 + run.sim_edges, speed.1 + run.sim_seconds);
     }
     let (a, b, r2) = fit(&points);
     println!("   fit: cycles = {a:.2} + {b:.4}·L, R² = {r2:.8}");
-    let arr = ScanArray::new(SCAN.0, SCAN.1);
     println!(
-        "   closed form: slope F = ⌈D/R⌉·⌈N/C⌉ = {} for L ≥ R; default workload \
+        "   closed form: slope F = ⌈D/R⌉·⌈N/C⌉ = {} for L ≥ 2R − 1; default workload \
          (D={DEFAULT_D}, N={DEFAULT_N}): slope {}",
         arr.folds(8, 8),
         arr.folds(DEFAULT_D, DEFAULT_N)

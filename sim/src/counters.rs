@@ -6,13 +6,23 @@ use rtl::ssm::gemm_system::GemmSystem;
 use rtl::ssm::scan_system::ScanSystem;
 use rtl::ssm::{GemmCore, ScanCore};
 
-/// The four counters, as read at the end of a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The four counters, as read at the end of a run (`+=` sums the runs of
+/// several jobs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counters {
     pub cycles: u64,
     pub busy_pe_cycles: u64,
     pub stall_cycles: u64,
     pub bubble_cycles: u64,
+}
+
+impl std::ops::AddAssign for Counters {
+    fn add_assign(&mut self, job: Counters) {
+        self.cycles += job.cycles;
+        self.busy_pe_cycles += job.busy_pe_cycles;
+        self.stall_cycles += job.stall_cycles;
+        self.bubble_cycles += job.bubble_cycles;
+    }
 }
 
 /// A circuit with the four counter outputs.
@@ -39,7 +49,8 @@ has_counters!(
     [const R: usize, const C: usize] GemmCore<R, C>,
     [const R: usize, const C: usize] ScanCore<R, C>,
     [const R: usize, const C: usize, const A: usize] GemmSystem<R, C, A>,
-    [const R: usize, const C: usize, const A: usize] ScanSystem<R, C, A>,
+    [const R: usize, const C: usize, const A: usize, const T: usize, const S: usize]
+        ScanSystem<R, C, A, T, S>,
 );
 
 /// The four counter outputs in one engine's numbering.

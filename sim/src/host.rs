@@ -23,8 +23,8 @@ pub trait HostStreams: Block + Default {
 }
 
 macro_rules! host_streams {
-    ($($system:ident),*) => {$(
-        impl<const R: usize, const C: usize, const A: usize> HostStreams for $system<R, C, A> {
+    ($system:ident<$($param:ident),*>) => {
+        impl<$(const $param: usize),*> HostStreams for $system<$($param),*> {
             fn clock(&mut self) -> &mut Signal<In, Clock> {
                 &mut self.clock
             }
@@ -52,10 +52,11 @@ macro_rules! host_streams {
                     .then(|| (self.out_data.val().to_u32(), self.out_last.val()))
             }
         }
-    )*};
+    };
 }
 
-host_streams!(GemmSystem, ScanSystem);
+host_streams!(GemmSystem<R, C, A>);
+host_streams!(ScanSystem<R, C, A, T, S>);
 
 /// A bench around a system in its reset state.
 pub fn bench<B: HostStreams>() -> Result<Clocked<B>, String> {

@@ -5,7 +5,9 @@
 //! - [`gemm`]: GEMM runs on the SSM accelerator's PE array ([`gemm::run_gemm`]),
 //!   the integer reference and the bit-exact comparison.
 //! - [`scan`]: selective-scan runs on the scan-mode core ([`scan::run_scan`]),
-//!   compared bit for bit with `golden::ssm::fixed::selective_scan_fixed`.
+//!   whole or in chunks with the state carried, compared bit for bit with
+//!   `golden::ssm::fixed::selective_scan_fixed` (y and the final state);
+//!   [`scan_host`] runs them through the scan system's host streams.
 //! - [`snn`]: the neuromorphic core driven through its AER handshakes, with
 //!   host and core in separate clock domains.
 //!
@@ -33,8 +35,8 @@ pub use gemm::{
 };
 pub use rtl::ssm::{GemmConfig, ScanArray, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY, MAX_DIM};
 pub use scan::{
-    compare_scan, run_scan, run_scan_with, ScanError, ScanMismatches, ScanOptions, ScanRun,
-    SUPPORTED_SCAN_ARRAYS,
+    compare_scan, compare_state, run_scan, run_scan_with, ScanError, ScanMismatches, ScanOptions,
+    ScanRun, SUPPORTED_SCAN_ARRAYS,
 };
 
 /// `R1xC1, R2xC2, …`: the array shapes of an `UnsupportedArray` message.

@@ -2,11 +2,18 @@
 //!
 //! [`run_scan`] loads the fixed-point inputs ([`FixedScanInputs`], the words
 //! the hardware is loaded with) into modelled operand buffers, starts the
-//! core, serves its read and write ports cycle by cycle and returns y with the
-//! hardware performance counters. Buffers behave like block RAMs: one-cycle
-//! read latency, a read in the same cycle as a write to the same word returns
-//! the old word; they hold zero-padded tiles (reads past the matrix edges
-//! return zero, writes to padded rows are dropped).
+//! core, serves its read and write ports cycle by cycle and returns y and the
+//! final state with the hardware performance counters. Buffers behave like
+//! block RAMs: one-cycle read latency, a read in the same cycle as a write to
+//! the same word returns the old word; they hold zero-padded tiles (reads
+//! past the matrix edges return zero, writes to padded rows are dropped).
+//!
+//! A run can be cut into chunks of Lc time steps ([`ScanOptions::chunk`]):
+//! one core job per chunk, each after the first with `resume` set, so every
+//! fold starts from the state the previous chunk wrote to the modelled state
+//! buffer (D×N, Q12.20) — the schedule [`crate::scan_host`] uses to run long
+//! sequences in small buffers. [`ScanOptions::initial_state`] resumes the
+//! first chunk too.
 //!
 //! A VCD trace of every signal can be streamed to a writer
 //! ([`ScanOptions::vcd`]): rust-hdl's VCD probe writes each change as it
@@ -33,9 +40,15 @@ pub struct ScanRun {
     pub d: usize,
     pub n: usize,
     pub array: ScanArray,
+    /// Time steps per core job (Lc; L when the run is not chunked).
+    pub chunk: usize,
     /// y, L×D row-major, Q16.16.
     pub y: Vec<i64>,
-    /// Hardware counter: cycles from the cycle after `go` to the last y write.
+    /// The state after the last step, D×N row-major, Q12.20, as the core
+    /// wrote it out.
+    pub state: Vec<i64>,
+    /// Hardware counter: cycles from the cycle after `go` to the last state
+    /// write, summed over the chunks' jobs (as are the other counters).
     pub cycles: u64,
     /// Hardware counter: PE recurrence steps on real (d, n) cells.
     pub busy_pe_cycles: u64,
@@ -45,7 +58,8 @@ pub struct ScanRun {
     pub bubble_cycles: u64,
     /// busy_pe_cycles / (R·C·cycles).
     pub utilization: f64,
-    /// The closed-form cycle count without stalls ([`ScanArray::cycles`]).
+    /// The closed-form cycle count without stalls
+    /// ([`ScanArray::chunked_cycles`]).
     pub expected_cycles: u64,
     /// Wall-clock seconds of the simulation and clock edges applied.
     pub sim_seconds: f64,
@@ -53,15 +67,16 @@ pub struct ScanRun {
 }
 
 impl ScanRun {
-    /// The run of a L×D×N scan (`dims`) on `array` that returned `y`, with the
-    /// counters read at its end.
+    /// The run of a L×D×N scan (`dims`) in chunks of `chunk` steps on
+    /// `array` that returned `y` and `state`, with the counters summed over
+    /// its jobs; `sim` is (wall-clock seconds, clock edges).
     pub(crate) fn finish(
         dims: (usize, usize, usize),
+        chunk: usize,
         array: ScanArray,
-        y: Vec<i64>,
+        (y, state): (Vec<i64>, Vec<i64>),
         hw: Counters,
-        sim_seconds: f64,
-        sim_edges: u64,
+        (sim_seconds, sim_edges): (f64, u64),
     ) -> Self {
         let (l, d, n) = dims;
         Self {
@@ -69,13 +84,15 @@ impl ScanRun {
             d,
             n,
             array,
+            chunk,
             y,
+            state,
             cycles: hw.cycles,
             busy_pe_cycles: hw.busy_pe_cycles,
             stall_cycles: hw.stall_cycles,
             bubble_cycles: hw.bubble_cycles,
             utilization: array.utilization(hw.busy_pe_cycles, hw.cycles),
-            expected_cycles: array.cycles(l, d, n),
+            expected_cycles: array.chunked_cycles(l, d, n, chunk),
             sim_seconds,
             sim_edges,
         }
@@ -96,6 +113,11 @@ pub struct ScanOptions<'a> {
     pub seed: u64,
     /// Stream a VCD trace of every signal here.
     pub vcd: Option<&'a mut dyn Write>,
+    /// Run in chunks of this many time steps, the state carried between
+    /// them (None: one job over all L steps).
+    pub chunk: Option<usize>,
+    /// Start from this state (D×N, Q12.20) instead of h = 0.
+    pub initial_state: Option<Vec<i64>>,
 }
 
 /// Why a run could not be made.
@@ -130,13 +152,25 @@ pub fn run_scan(x: &FixedScanInputs, array: (usize, usize)) -> Result<ScanRun, S
     run_scan_with(x, array, ScanOptions::default())
 }
 
-/// [`run_scan`] with options (back-pressure, VCD trace).
+/// [`run_scan`] with options (back-pressure, VCD trace, chunks, initial state).
 pub fn run_scan_with(
     x: &FixedScanInputs,
     array: (usize, usize),
     opts: ScanOptions<'_>,
 ) -> Result<ScanRun, ScanError> {
     check_shape(x)?;
+    if opts.chunk == Some(0) {
+        return Err(ScanError::Shape("chunks of 0 steps".into()));
+    }
+    if let Some(h) = &opts.initial_state {
+        if h.len() != x.d * x.n {
+            return Err(ScanError::Shape(format!(
+                "initial state has {} values, expected {}",
+                h.len(),
+                x.d * x.n
+            )));
+        }
+    }
     match array {
         (4, 4) => run::<4, 4>(x, opts),
         (2, 2) => run::<2, 2>(x, opts),
@@ -183,10 +217,12 @@ fn word<const N: usize>(v: i64) -> Bits<N> {
 /// The modelled operand buffers and result memories.
 struct Buffers<'a> {
     x: &'a FixedScanInputs,
-    /// y accumulator, L×D (64-bit Q.30).
+    /// y accumulator, Lc×D (64-bit Q.30), indexed by the chunk's own t.
     acc: Vec<i64>,
     /// y, L×D (Q16.16).
     y: Vec<i64>,
+    /// The state, D×N (Q12.20): read as h0, written with the final states.
+    state: Vec<i64>,
 }
 
 impl Buffers<'_> {
@@ -205,11 +241,14 @@ fn run<const R: usize, const C: usize>(
     opts: ScanOptions<'_>,
 ) -> Result<ScanRun, ScanError> {
     let (l, d, n) = (x.l, x.d, x.n);
+    let lc = opts.chunk.unwrap_or(l).min(l);
     let cfg = ScanArray::new(R, C);
+    let resume_first = opts.initial_state.is_some();
     let mut buf = Buffers {
         x,
-        acc: vec![0; l * d],
+        acc: vec![0; lc * d],
         y: vec![0; l * d],
+        state: opts.initial_state.unwrap_or_else(|| vec![0; d * n]),
     };
     let mut rng = golden::rng::seeded(opts.seed);
     let p = opts.stall_probability.clamp(0.0, 0.99);
@@ -232,123 +271,145 @@ fn run<const R: usize, const C: usize>(
         }
         Ok(())
     };
-    {
-        let u = &mut bench.uut;
-        u.dim_l.next = word(l as i64);
-        u.dim_d.next = word(d as i64);
-        u.dim_n.next = word(n as i64);
-        u.softplus.next = x.delta_softplus;
-        u.gate.next = x.z.is_some();
-        u.go.next = true;
-    }
-    bench.settle().map_err(sim_err)?;
-    bench.rise().map_err(sim_err)?;
-    trace(&bench, 1)?;
-    bench.fall();
-    bench.uut.go.next = false;
-
-    let expected = cfg.cycles(l, d, n);
-    let limit = ((expected as f64) / (1.0 - p) * 4.0) as u64 + 1000;
-    let mut busy_seen = false;
-    loop {
-        bench.uut.stall.next = p > 0.0 && rng.gen_bool(p);
+    let mut hw_total = Counters::default();
+    // One core job per chunk of Lc steps: t0 is the chunk's first step.
+    for t0 in (0..l).step_by(lc) {
+        let len = lc.min(l - t0);
+        {
+            let u = &mut bench.uut;
+            u.dim_l.next = word(len as i64);
+            u.dim_d.next = word(d as i64);
+            u.dim_n.next = word(n as i64);
+            u.softplus.next = x.delta_softplus;
+            u.gate.next = x.z.is_some();
+            u.resume.next = t0 > 0 || resume_first;
+            u.go.next = true;
+        }
         bench.settle().map_err(sim_err)?;
-        trace(&bench, 2 * bench.edges)?;
-        let u = &mut bench.uut;
-        if !u.busy.val() {
-            if busy_seen {
-                break;
-            }
-            return Err(ScanError::Sim("core did not start".into()));
-        }
-        busy_seen = true;
-        if bench.edges > limit {
-            return Err(ScanError::Sim(format!("not finished after {limit} cycles")));
-        }
-        // This cycle's requests; reads see the memories before this cycle's writes.
-        let row_rd = u
-            .rd_en
-            .val()
-            .then(|| (u.rd_t.val().index(), u.rd_d0.val().index()));
-        let bc_rd = u
-            .bc_rd_en
-            .val()
-            .then(|| (u.bc_rd_t.val().index(), u.bc_rd_n0.val().index()));
-        let a2_rd = u
-            .a2_rd_en
-            .val()
-            .then(|| (u.a2_rd_d.val().index(), u.a2_rd_n0.val().index()));
-        let acc_rd: Vec<Option<i64>> = (0..R)
-            .map(|r| {
-                u.acc_rd_en[r].val().then(|| {
-                    let (t, dd) = (
-                        u.acc_rd_t[r].val().index(),
-                        u.acc_rd_d0[r].val().index() + r,
-                    );
-                    Buffers::at(&buf.acc, d, l, t, dd)
-                })
-            })
-            .collect();
-        for r in 0..R {
-            if u.acc_wr_en[r].val() {
-                let (t, dd) = (
-                    u.acc_wr_t[r].val().index(),
-                    u.acc_wr_d0[r].val().index() + r,
-                );
-                if t < l && dd < d {
-                    buf.acc[t * d + dd] = u.acc_wr_data[r].val().to_u64() as i64;
-                }
-            }
-            if u.y_wr_en[r].val() {
-                let (t, dd) = (u.y_wr_t[r].val().index(), u.y_wr_d0[r].val().index() + r);
-                if t < l && dd < d {
-                    let v = u.y_wr_data[r].val().to_u64() as u32 as i32;
-                    buf.y[t * d + dd] = i64::from(v);
-                }
-            }
-        }
         bench.rise().map_err(sim_err)?;
         trace(&bench, 2 * bench.edges - 1)?;
         bench.fall();
-        // Read data returns in the next cycle.
-        let u = &mut bench.uut;
-        let x = buf.x;
-        if let Some((t, d0)) = row_rd {
+        bench.uut.go.next = false;
+
+        let expected = cfg.cycles(len, d, n);
+        let limit = bench.edges + ((expected as f64) / (1.0 - p) * 4.0) as u64 + 1000;
+        let mut busy_seen = false;
+        loop {
+            bench.uut.stall.next = p > 0.0 && rng.gen_bool(p);
+            bench.settle().map_err(sim_err)?;
+            trace(&bench, 2 * bench.edges)?;
+            let u = &mut bench.uut;
+            if !u.busy.val() {
+                if busy_seen {
+                    break;
+                }
+                return Err(ScanError::Sim("core did not start".into()));
+            }
+            busy_seen = true;
+            if bench.edges > limit {
+                return Err(ScanError::Sim(format!("not finished after {limit} cycles")));
+            }
+            // This cycle's requests; reads see the memories before this cycle's writes.
+            let row_rd = u
+                .rd_en
+                .val()
+                .then(|| (u.rd_t.val().index(), u.rd_d0.val().index()));
+            let bc_rd = u
+                .bc_rd_en
+                .val()
+                .then(|| (u.bc_rd_t.val().index(), u.bc_rd_n0.val().index()));
+            let a2_rd = u
+                .a2_rd_en
+                .val()
+                .then(|| (u.a2_rd_d.val().index(), u.a2_rd_n0.val().index()));
+            let acc_rd: Vec<Option<i64>> = (0..R)
+                .map(|r| {
+                    u.acc_rd_en[r].val().then(|| {
+                        let (t, dd) = (
+                            u.acc_rd_t[r].val().index(),
+                            u.acc_rd_d0[r].val().index() + r,
+                        );
+                        Buffers::at(&buf.acc, d, len, t, dd)
+                    })
+                })
+                .collect();
+            let h0: Option<Vec<i64>> = a2_rd.map(|(ch, n0)| {
+                (0..C)
+                    .map(|c| Buffers::at(&buf.state, n, d, ch, n0 + c))
+                    .collect()
+            });
             for r in 0..R {
-                let ch = d0 + r;
-                u.u_data[r].next = word(Buffers::at(&x.u, d, l, t, ch));
-                u.delta_data[r].next = word(Buffers::at(&x.delta, d, l, t, ch));
-                let z = x.z.as_ref().map_or(0, |z| Buffers::at(z, d, l, t, ch));
-                u.z_data[r].next = word(z);
-                u.bias_data[r].next = word(Buffers::at(&x.delta_bias, d, 1, 0, ch));
-                u.skip_data[r].next = word(Buffers::at(&x.skip, d, 1, 0, ch));
+                if u.acc_wr_en[r].val() {
+                    let (t, dd) = (
+                        u.acc_wr_t[r].val().index(),
+                        u.acc_wr_d0[r].val().index() + r,
+                    );
+                    if t < len && dd < d {
+                        buf.acc[t * d + dd] = u.acc_wr_data[r].val().to_u64() as i64;
+                    }
+                }
+                if u.y_wr_en[r].val() {
+                    let (t, dd) = (u.y_wr_t[r].val().index(), u.y_wr_d0[r].val().index() + r);
+                    if t < len && dd < d {
+                        let v = u.y_wr_data[r].val().to_u64() as u32 as i32;
+                        buf.y[(t0 + t) * d + dd] = i64::from(v);
+                    }
+                }
             }
-        }
-        if let Some((t, n0)) = bc_rd {
             for c in 0..C {
-                u.b_data[c].next = word(Buffers::at(&x.b, n, l, t, n0 + c));
-                u.c_data[c].next = word(Buffers::at(&x.c, n, l, t, n0 + c));
+                if u.st_wr_en[c].val() {
+                    let (ch, s) = (u.st_wr_d[c].val().index(), u.st_wr_n0[c].val().index() + c);
+                    if ch < d && s < n {
+                        let v = u.st_wr_data[c].val().to_u64() as u32 as i32;
+                        buf.state[ch * n + s] = i64::from(v);
+                    }
+                }
+            }
+            bench.rise().map_err(sim_err)?;
+            trace(&bench, 2 * bench.edges - 1)?;
+            bench.fall();
+            // Read data returns in the next cycle.
+            let u = &mut bench.uut;
+            let x = buf.x;
+            if let Some((t, d0)) = row_rd {
+                for r in 0..R {
+                    let ch = d0 + r;
+                    u.u_data[r].next = word(Buffers::at(&x.u, d, l, t0 + t, ch));
+                    u.delta_data[r].next = word(Buffers::at(&x.delta, d, l, t0 + t, ch));
+                    let z = x.z.as_ref().map_or(0, |z| Buffers::at(z, d, l, t0 + t, ch));
+                    u.z_data[r].next = word(z);
+                    u.bias_data[r].next = word(Buffers::at(&x.delta_bias, d, 1, 0, ch));
+                    u.skip_data[r].next = word(Buffers::at(&x.skip, d, 1, 0, ch));
+                }
+            }
+            if let Some((t, n0)) = bc_rd {
+                for c in 0..C {
+                    u.b_data[c].next = word(Buffers::at(&x.b, n, l, t0 + t, n0 + c));
+                    u.c_data[c].next = word(Buffers::at(&x.c, n, l, t0 + t, n0 + c));
+                }
+            }
+            if let (Some((ch, n0)), Some(h0)) = (a2_rd, h0) {
+                for (c, h) in h0.into_iter().enumerate() {
+                    u.a2_data[c].next = word(Buffers::at(&x.a2, n, d, ch, n0 + c));
+                    u.h0_data[c].next = word(h);
+                }
+            }
+            for (r, v) in acc_rd.into_iter().enumerate() {
+                if let Some(v) = v {
+                    u.acc_rd_data[r].next = word(v);
+                }
             }
         }
-        if let Some((ch, n0)) = a2_rd {
-            for c in 0..C {
-                u.a2_data[c].next = word(Buffers::at(&x.a2, n, d, ch, n0 + c));
-            }
-        }
-        for (r, v) in acc_rd.into_iter().enumerate() {
-            if let Some(v) = v {
-                u.acc_rd_data[r].next = word(v);
-            }
-        }
+        hw_total += bench.uut.counters();
     }
     let sim_seconds = started.elapsed().as_secs_f64();
     Ok(ScanRun::finish(
         (l, d, n),
+        lc,
         cfg,
-        buf.y,
-        bench.uut.counters(),
-        sim_seconds,
-        bench.edges,
+        (buf.y, buf.state),
+        hw_total,
+        (sim_seconds, bench.edges),
     ))
 }
 
@@ -358,4 +419,9 @@ pub type ScanMismatches = crate::compare::Mismatches<i64>;
 /// Bit-exact comparison of `got` against `want` (both L×D, D = `d`).
 pub fn compare_scan(got: &[i64], want: &[i64], d: usize) -> Result<(), ScanMismatches> {
     crate::compare::compare_matrix("y", got, want, d)
+}
+
+/// Bit-exact comparison of two states (both D×N, N = `n`; reported as `h[d][n]`).
+pub fn compare_state(got: &[i64], want: &[i64], n: usize) -> Result<(), ScanMismatches> {
+    crate::compare::compare_matrix("h", got, want, n)
 }

@@ -2,53 +2,44 @@
 //! every operand word goes in over the valid/ready write stream into the
 //! block-RAM buffers, the core runs on its own buffers, and y comes back
 //! over the valid/ready read stream — the path a host (DMA, soft CPU) uses.
-//! [`crate::scan::run_scan`] serves the core's buffer ports directly instead;
-//! both must give the same y and the same core cycle count.
+//! The sequence runs in chunks of Lc tokens (at most 2^T, the buffers' depth):
+//! a2, delta_bias and D are loaded once; per chunk the host loads the
+//! chunk's u, delta, z, B and C, pulses `go` (with `resume` after the first
+//! chunk, so each fold continues from the state the previous chunk saved)
+//! and reads the chunk's y back; after the last chunk it reads the final
+//! state. [`crate::scan::run_scan`] serves the core's buffer ports directly
+//! instead; both must give the same y, state and core cycle count.
 
 use crate::clock::Clocked;
-use crate::counters::HasCounters as _;
+use crate::counters::{Counters, HasCounters as _};
 use crate::host;
 use crate::scan::{ScanError, ScanRun};
 use golden::ssm::fixed::FixedScanInputs;
-use rtl::ssm::scan_system::ScanSystem;
-use rtl::ssm::ScanArray;
+use rtl::ssm::scan_system::{
+    DefaultScanSystem, SCAN_CHANNEL_BITS, SCAN_CHUNK_BITS, SCAN_SYSTEM_ADDR_BITS,
+};
+use rtl::ssm::{ScanArray, MAX_DIM};
 use rust_hdl::prelude::*;
 use std::time::Instant;
 
-/// Address bits per buffer bank: 8192 words (the default workload's
-/// L·⌈D/R⌉ on 4×4).
-pub const HOST_BANK_ADDR_BITS: usize = 13;
+/// The longest chunk the default buffers hold: 2^T = 64 tokens.
+pub const HOST_CHUNK: usize = 1 << SCAN_CHUNK_BITS;
 
-/// Scan array shapes compiled with the host interface.
+/// Scan array shapes compiled with the host interface (the default buffer
+/// configuration, [`DefaultScanSystem`]).
 pub const SUPPORTED_HOST_ARRAYS: &[(usize, usize)] = &[(4, 4), (3, 2)];
 
 /// One write-stream beat: (buffer id, bank, address, data).
 pub type Beat = (u64, u64, u64, u64);
 
-/// The write stream that loads `x` into the buffers of an R×C system
-/// (zero-padded tiles): (buffer id, bank, address, data) beats.
-pub fn load_beats(x: &FixedScanInputs, r: usize, c: usize) -> Vec<Beat> {
-    let (l, d, n) = (x.l, x.d, x.n);
+/// The beats loaded once per sequence into an R×C system whose a2 and state
+/// addresses have `d_bits` channel bits (S): delta_bias | D << 16 (buffer 1)
+/// and a2 (buffer 3), zero-padded tiles.
+pub fn constant_beats(x: &FixedScanInputs, r: usize, c: usize, d_bits: usize) -> Vec<Beat> {
+    let (d, n) = (x.d, x.n);
     let (dt, nt) = (d.div_ceil(r), n.div_ceil(c));
     let w16 = |v: i64| (v as u64) & 0xFFFF;
     let mut beats = Vec::new();
-    for t in 0..l {
-        for ch in 0..dt * r {
-            let at = |m: &[i64]| if ch < d { w16(m[t * d + ch]) } else { 0 };
-            let z = x.z.as_ref().map_or(0, |z| at(z));
-            let word = at(&x.u) | (at(&x.delta) << 16) | (z << 32);
-            beats.push((0, (ch % r) as u64, (t * dt + ch / r) as u64, word));
-        }
-        for s in 0..nt * c {
-            let at = |m: &[i64]| if s < n { w16(m[t * n + s]) } else { 0 };
-            beats.push((
-                2,
-                (s % c) as u64,
-                (t * nt + s / c) as u64,
-                at(&x.b) | (at(&x.c) << 16),
-            ));
-        }
-    }
     for ch in 0..dt * r {
         let at = |m: &[i64]| if ch < d { w16(m[ch]) } else { 0 };
         beats.push((
@@ -63,24 +54,62 @@ pub fn load_beats(x: &FixedScanInputs, r: usize, c: usize) -> Vec<Beat> {
             } else {
                 0
             };
-            beats.push((3, (s % c) as u64, (ch * nt + s / c) as u64, a2));
+            beats.push((3, (s % c) as u64, (((s / c) << d_bits) + ch) as u64, a2));
         }
     }
     beats
 }
 
-/// The scan through the host interface with the array `(R, C)`. `ready_p`
-/// is the probability that the host accepts an output word in a cycle
-/// (back-pressure on the read stream); `seed` its pattern.
+/// The beats of the chunk of `len` steps from `t0` into an R×C system whose
+/// token-buffer addresses have `t_bits` time-step bits (T): u | delta << 16
+/// | z << 32 (buffer 0) and B | C << 16 (buffer 2), zero-padded tiles, at
+/// the chunk's own time steps 0 … len − 1.
+pub fn chunk_beats(
+    x: &FixedScanInputs,
+    (t0, len): (usize, usize),
+    r: usize,
+    c: usize,
+    t_bits: usize,
+) -> Vec<Beat> {
+    let (d, n) = (x.d, x.n);
+    let (dt, nt) = (d.div_ceil(r), n.div_ceil(c));
+    let w16 = |v: i64| (v as u64) & 0xFFFF;
+    let mut beats = Vec::new();
+    for t in 0..len {
+        let row = t0 + t;
+        for ch in 0..dt * r {
+            let at = |m: &[i64]| if ch < d { w16(m[row * d + ch]) } else { 0 };
+            let z = x.z.as_ref().map_or(0, |z| at(z));
+            let word = at(&x.u) | (at(&x.delta) << 16) | (z << 32);
+            beats.push((0, (ch % r) as u64, (((ch / r) << t_bits) + t) as u64, word));
+        }
+        for s in 0..nt * c {
+            let at = |m: &[i64]| if s < n { w16(m[row * n + s]) } else { 0 };
+            beats.push((
+                2,
+                (s % c) as u64,
+                (((s / c) << t_bits) + t) as u64,
+                at(&x.b) | (at(&x.c) << 16),
+            ));
+        }
+    }
+    beats
+}
+
+/// The scan through the host interface with the array `(R, C)` in chunks of
+/// `chunk` steps (None: [`HOST_CHUNK`]). `ready_p` is the probability that
+/// the host accepts an output word in a cycle (back-pressure on the read
+/// stream); `seed` its pattern.
 pub fn run_scan_hosted(
     x: &FixedScanInputs,
     array: (usize, usize),
+    chunk: Option<usize>,
     ready_p: f64,
     seed: u64,
 ) -> Result<ScanRun, ScanError> {
     match array {
-        (4, 4) => hosted::<4, 4>(x, ready_p, seed),
-        (3, 2) => hosted::<3, 2>(x, ready_p, seed),
+        (4, 4) => hosted::<4, 4>(x, chunk, ready_p, seed),
+        (3, 2) => hosted::<3, 2>(x, chunk, ready_p, seed),
         (rows, cols) => Err(ScanError::UnsupportedArray { rows, cols }),
     }
 }
@@ -91,59 +120,88 @@ fn bits_of<const N: usize>(v: u64) -> Bits<N> {
 
 fn hosted<const R: usize, const C: usize>(
     x: &FixedScanInputs,
+    chunk: Option<usize>,
     ready_p: f64,
     seed: u64,
 ) -> Result<ScanRun, ScanError> {
     let (l, d, n) = (x.l, x.d, x.n);
     let (dt, nt) = (d.div_ceil(R), n.div_ceil(C));
-    let words = 1usize << HOST_BANK_ADDR_BITS;
-    if l * dt > words || l * nt > words || d * nt > words || l > 32767 || d > 32767 || n > 32767 {
+    let lc = chunk.unwrap_or(HOST_CHUNK).min(l);
+    let tiles = 1usize << (SCAN_SYSTEM_ADDR_BITS - SCAN_CHUNK_BITS);
+    let (channels, state_tiles) = (
+        1usize << SCAN_CHANNEL_BITS,
+        1usize << (SCAN_SYSTEM_ADDR_BITS - SCAN_CHANNEL_BITS),
+    );
+    let fits = (1..=HOST_CHUNK).contains(&lc)
+        && dt <= tiles
+        && dt * R <= channels
+        && nt <= tiles.min(state_tiles)
+        && l <= MAX_DIM;
+    if !fits {
         return Err(ScanError::Shape(format!(
-            "L={l} D={d} N={n} needs more than {words} words per buffer bank on {R}x{C}"
+            "L={l} D={d} N={n} in chunks of {lc} does not fit the buffers of the {R}x{C} \
+             system: chunks of 1..={HOST_CHUNK} steps, L <= {MAX_DIM}, ⌈D/R⌉ <= {tiles}, \
+             ⌈D/R⌉·R <= {channels}, ⌈N/C⌉ <= {}",
+            tiles.min(state_tiles)
         )));
     }
     let mut rng = golden::rng::seeded(seed);
     let started = Instant::now();
-    let mut bench: Clocked<ScanSystem<R, C, HOST_BANK_ADDR_BITS>> =
-        host::bench().map_err(ScanError::Sim)?;
-    // Load: one beat per cycle while the system is ready.
-    host::write_stream(
-        &mut bench,
-        load_beats(x, R, C),
-        |u, (buf, bank, addr, data)| {
-            u.wr_buf.next = bits_of(buf);
-            u.wr_bank.next = bits_of(bank);
-            u.wr_addr.next = bits_of(addr);
-            u.wr_data.next = bits_of(data);
-        },
-    )
-    .map_err(ScanError::Sim)?;
-    // Run.
-    {
-        let u = &mut bench.uut;
-        u.dim_l.next = bits_of(l as u64);
-        u.dim_d.next = bits_of(d as u64);
-        u.dim_n.next = bits_of(n as u64);
-        u.dim_dt.next = bits_of(dt as u64);
-        u.dim_nt.next = bits_of(nt as u64);
-        u.softplus.next = x.delta_softplus;
-        u.gate.next = x.z.is_some();
-    }
+    let mut bench: Clocked<DefaultScanSystem<R, C>> = host::bench().map_err(ScanError::Sim)?;
+    let set = |u: &mut DefaultScanSystem<R, C>, (buf, bank, addr, data): Beat| {
+        u.wr_buf.next = bits_of(buf);
+        u.wr_bank.next = bits_of(bank);
+        u.wr_addr.next = bits_of(addr);
+        u.wr_data.next = bits_of(data);
+    };
+    // Once: delta_bias, D and a2.
+    host::write_stream(&mut bench, constant_beats(x, R, C, SCAN_CHANNEL_BITS), set)
+        .map_err(ScanError::Sim)?;
     let cfg = ScanArray::new(R, C);
-    let expected = cfg.cycles(l, d, n);
-    host::run_to_idle(&mut bench, 4 * expected + 1000, "scan").map_err(ScanError::Sim)?;
-    // Read y back over the output stream.
-    let y = host::read_stream(&mut bench, &mut rng, ready_p, l * d)
+    let mut hw = Counters::default();
+    let mut y = Vec::with_capacity(l * d);
+    for t0 in (0..l).step_by(lc) {
+        let len = lc.min(l - t0);
+        // Load the chunk's rows, run it from the saved state, read its y.
+        host::write_stream(
+            &mut bench,
+            chunk_beats(x, (t0, len), R, C, SCAN_CHUNK_BITS),
+            set,
+        )
+        .map_err(ScanError::Sim)?;
+        {
+            let u = &mut bench.uut;
+            u.dim_l.next = bits_of(len as u64);
+            u.dim_d.next = bits_of(d as u64);
+            u.dim_n.next = bits_of(n as u64);
+            u.softplus.next = x.delta_softplus;
+            u.gate.next = x.z.is_some();
+            u.resume.next = t0 > 0;
+        }
+        let expected = cfg.cycles(len, d, n);
+        host::run_to_idle(&mut bench, 4 * expected + 1000, "scan").map_err(ScanError::Sim)?;
+        hw += bench.uut.counters();
+        bench.uut.out_state.next = false;
+        y.extend(
+            host::read_stream(&mut bench, &mut rng, ready_p, len * d)
+                .map_err(ScanError::Sim)?
+                .into_iter()
+                .map(|w| i64::from(w as i32)),
+        );
+    }
+    // The final state, D×N.
+    bench.uut.out_state.next = true;
+    let state = host::read_stream(&mut bench, &mut rng, ready_p, d * n)
         .map_err(ScanError::Sim)?
         .into_iter()
         .map(|w| i64::from(w as i32))
         .collect();
     Ok(ScanRun::finish(
         (l, d, n),
+        lc,
         cfg,
-        y,
-        bench.uut.counters(),
-        started.elapsed().as_secs_f64(),
-        bench.edges,
+        (y, state),
+        hw,
+        (started.elapsed().as_secs_f64(), bench.edges),
     ))
 }

@@ -24,7 +24,9 @@ pub struct ScanReport {
     pub n: usize,
     /// "RxC".
     pub array: String,
-    /// Hardware counters.
+    /// Time steps per core job (L when not chunked).
+    pub chunk: usize,
+    /// Hardware counters, summed over the jobs.
     pub cycles: u64,
     pub busy_pe_cycles: u64,
     pub stall_cycles: u64,
@@ -48,6 +50,7 @@ impl ScanReport {
             d: run.d,
             n: run.n,
             array: format!("{}x{}", run.array.rows, run.array.cols),
+            chunk: run.chunk,
             cycles: run.cycles,
             busy_pe_cycles: run.busy_pe_cycles,
             stall_cycles: run.stall_cycles,
@@ -83,12 +86,14 @@ pub fn run(cmd: SimSsm) -> Result<(), CliError> {
         );
     }
     let fx = FixedScanInputs::quantize(&x);
+    let chunk = cmd.chunk.map(|c| c as usize);
     let run = match &cmd.vcd {
         Some(path) => {
             let file = File::create(path).map_err(|e| CliError::Write(path.clone(), e))?;
             let mut writer = BufWriter::new(file);
             let opts = ScanOptions {
                 vcd: Some(&mut writer),
+                chunk,
                 ..Default::default()
             };
             let run = run_scan_with(&fx, array, opts);
@@ -97,7 +102,14 @@ pub fn run(cmd: SimSsm) -> Result<(), CliError> {
                 .map_err(|e| CliError::Write(path.clone(), e))?;
             run
         }
-        None => run_scan_with(&fx, array, ScanOptions::default()),
+        None => run_scan_with(
+            &fx,
+            array,
+            ScanOptions {
+                chunk,
+                ..Default::default()
+            },
+        ),
     }
     .map_err(|e| CliError::Check(e.to_string()))?;
     let report = ScanReport::new(&run);

@@ -44,21 +44,34 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// 4×4 keeps the one-step-per-cycle pipeline. Block RAM: an exp2neg ROM per
 /// PE (256×36, one DP16KD), softplus (769×36, 2) and SiLU (1025×36, 3) per
 /// row: 16 + 4·5 = 36 DP16KD, leaving ~170 for operand buffers and the y
-/// accumulator. Registers: two a2, the 32-bit state, the token with its
-/// 64-bit tag, a 64-bit partial sum and the stage-1 registers per PE.
-/// Default workload L=256, D=128, N=16: 128 folds of 256 tokens, 99.95 %
-/// PE utilization ([`ScanArray::cycles`]).
+/// accumulator. Registers: two (a2, h0) pairs, the 32-bit state and its
+/// 32-bit shift-out copy, the token with its 64-bit tag, a 64-bit partial
+/// sum and the stage-1 registers per PE.
+/// Default workload L=256, D=128, N=16: 128 folds of 256 tokens, 32,786
+/// cycles, 99.95 % PE utilization ([`ScanArray::cycles`]); in the host
+/// system's chunks of 64 tokens (the state saved to block RAM between
+/// chunks), 4 jobs of 8,210 cycles, 99.78 % ([`ScanArray::chunked_cycles`]).
 ///
-/// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`; no
-/// place-and-route yet): 22,030 LUT4 + 8,108 CCU2C + 7,426 TRELLIS_FF,
-/// 153 MULT18X18D, 40 DP16KD. Yosys put the small lerp products into DSPs
-/// too, so the multipliers are at 153 of 156: the estimate above was 16 low,
-/// and 4×4 is the largest array at one step per cycle. Logic is ~46 % of the
-/// LUT4s (a CCU2C counted as two). Placed and routed (nextpnr 0.11.1, out of
-/// context, 100 MHz asked; 27 min on two cores): 39,520 TRELLIS_COMB, 7,426
-/// TRELLIS_FF, 153 MULT18X18D, 40 DP16KD; Fmax 11.96 MHz. The critical path is
-/// the PE's single-cycle step: exp2neg ROM → lerp multiply → dA·h multiply →
-/// saturate → C·h multiply → 64-bit psum add (83.6 ns, 189 logic stages).
+/// The host system with buffers for such chunks
+/// ([`super::scan_system::DefaultScanSystem`]`<4, 4>`) fits the 85F: Yosys
+/// 0.23 `synth_ecp5` (`make synth-scan-system`): 23,812 LUT4 + 8,132 CCU2C +
+/// 10,814 TRELLIS_FF, 153 of 156 MULT18X18D, 168 of 208 DP16KD (128 buffers
+/// + the core's 40; see [`super::scan_system`]).
+///
+/// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`):
+/// 22,417 LUT4 + 8,132 CCU2C + 9,720 TRELLIS_FF, 153 MULT18X18D, 40 DP16KD
+/// (the state save/restore added 387 LUT4, 24 CCU2C and 2,294 flip-flops to
+/// the 22,030 + 8,108 + 7,426 of the core without it, no multiplier and no
+/// block RAM). Yosys put the small lerp products into DSPs too, so the
+/// multipliers are at 153 of 156: the estimate above was 16 low, and 4×4 is
+/// the largest array at one step per cycle. Logic is ~46 % of the LUT4s (a
+/// CCU2C counted as two). Placed and routed before the state save/restore
+/// (nextpnr 0.11.1, out of context, 100 MHz asked; 27 min on two cores):
+/// 39,520 TRELLIS_COMB, 7,426 TRELLIS_FF, 153 MULT18X18D, 40 DP16KD; Fmax
+/// 11.96 MHz. The critical path is the PE's single-cycle step: exp2neg ROM →
+/// lerp multiply → dA·h multiply → saturate → C·h multiply → 64-bit psum add
+/// (83.6 ns, 189 logic stages). The h0 select feeds dA·h's other operand,
+/// straight from registers, so it is off that path (not re-measured).
 pub const DEFAULT_SCAN_ARRAY: ScanArray = ScanArray { rows: 4, cols: 4 };
 
 /// The shape of the scan-mode array and the closed form of its schedule
@@ -81,12 +94,30 @@ impl ScanArray {
         (d.div_ceil(self.rows) * n.div_ceil(self.cols)) as u64
     }
 
+    /// Fold period P = max(L, 2R − 1): L tokens, but at least the 2R − 1
+    /// cycles a fold's final states take to drain out of a column.
+    pub fn fold_period(&self, l: usize) -> u64 {
+        (l as u64).max(2 * self.rows as u64 - 1)
+    }
+
     /// Cycles of a scan of L steps, D channels, N states without stalls,
-    /// from the cycle after `go` through the last y write:
-    /// `(2R + C + L + 3) + (F − 1)·max(L, R)`.
+    /// from the cycle after `go` through the last state write:
+    /// `(3R + C + L + 2) + (F − 1)·max(L, 2R − 1)`.
     pub fn cycles(&self, l: usize, d: usize, n: usize) -> u64 {
         let (r, c, l64) = (self.rows as u64, self.cols as u64, l as u64);
-        (2 * r + c + l64 + 3) + (self.folds(d, n) - 1) * l64.max(r)
+        (3 * r + c + l64 + 2) + (self.folds(d, n) - 1) * self.fold_period(l)
+    }
+
+    /// Core cycles of a sequence of L steps run in chunks of `lc` steps (the
+    /// last chunk takes the remainder), each chunk one job resuming from the
+    /// state the previous one saved: the sum of [`Self::cycles`] over the
+    /// chunks (the host's time between jobs not counted).
+    pub fn chunked_cycles(&self, l: usize, d: usize, n: usize, lc: usize) -> u64 {
+        assert!(lc > 0, "chunks of at least one step");
+        (0..l)
+            .step_by(lc)
+            .map(|t0| self.cycles(lc.min(l - t0), d, n))
+            .sum()
     }
 
     /// Useful PE steps: L·D·N (one per state element per time step).
@@ -177,6 +208,26 @@ mod tests {
         // A weight-load-bound schedule: M < R, period R.
         assert_eq!(g.cycles(3, 16, 8), (16 + 8 + 3 - 2) + 8 + 3);
         assert_eq!(g.bubble_cycles(3, 16, 8), 5);
+    }
+
+    #[test]
+    fn scan_cycles_in_one_job_and_in_chunks() {
+        let a = ScanArray::new(4, 4);
+        // Default workload: 128 folds of 256 tokens, 3R + C + 2 = 18 cycles more.
+        assert_eq!(a.folds(128, 16), 128);
+        assert_eq!(a.cycles(256, 128, 16), 18 + 256 + 127 * 256);
+        // Four chunks of 64: four jobs of 18 + 64 + 127·64 = 8,210 cycles.
+        assert_eq!(a.chunked_cycles(256, 128, 16, 64), 4 * 8210);
+        assert!(a.predicted_utilization(256, 128, 16) > 0.999);
+        // Short jobs wait 2R − 1 = 7 slots per fold for the state drain.
+        assert_eq!(a.fold_period(2), 7);
+        assert_eq!(a.cycles(2, 8, 4), 18 + 2 + 7);
+        // A remainder chunk: 10 = 4 + 4 + 2.
+        assert_eq!(
+            a.chunked_cycles(10, 8, 4, 4),
+            2 * a.cycles(4, 8, 4) + a.cycles(2, 8, 4)
+        );
+        assert_eq!(a.chunked_cycles(10, 8, 4, 10), a.cycles(10, 8, 4));
     }
 
     #[test]

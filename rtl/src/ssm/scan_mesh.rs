@@ -1,5 +1,6 @@
 //! R×C grid of [`ScanPe`]s: row tokens and partial sums west → east,
-//! B, C and the a2 preload burst north → south. PE(i, j) is `pes[j·R + i]`.
+//! B, C and the (a2, h0) preload burst north → south, final states south →
+//! north (out of the top row, `so_out`). PE(i, j) is `pes[j·R + i]`.
 //! The west-edge partial sum is consumed one cycle after the token (by the
 //! PE's stage 1), so `psum_in[i]` must lag `valid_in[i]` & co. by one cycle;
 //! at the east edge the partial sum likewise leaves one cycle after the tag.
@@ -13,6 +14,7 @@ pub struct ScanMesh<const R: usize, const C: usize> {
     // West edge, one lane per row.
     pub valid_in: [Signal<In, Bit>; R],
     pub first_in: [Signal<In, Bit>; R],
+    pub last_in: [Signal<In, Bit>; R],
     pub sel_in: [Signal<In, Bit>; R],
     pub dlt_in: [Signal<In, Bits<18>>; R],
     pub du_in: [Signal<In, Bits<28>>; R],
@@ -21,10 +23,14 @@ pub struct ScanMesh<const R: usize, const C: usize> {
     // North edge, one lane per column.
     pub b_in: [Signal<In, Bits<16>>; C],
     pub c_in: [Signal<In, Bits<16>>; C],
+    /// Preload words: a2 (UQ6.10) and h0 (Q12.20).
     pub w_in: [Signal<In, Bits<16>>; C],
+    pub wh_in: [Signal<In, Bits<32>>; C],
     pub w_valid_in: [Signal<In, Bit>; C],
     pub w_first_in: [Signal<In, Bit>; C],
     pub w_buf_in: [Signal<In, Bit>; C],
+    /// North edge, out: the state draining out of the top row (Q12.20).
+    pub so_out: [Signal<Out, Bits<32>>; C],
     // East edge.
     pub valid_out: [Signal<Out, Bit>; R],
     pub tag_out: [Signal<Out, Bits<64>>; R],
@@ -38,6 +44,7 @@ impl<const R: usize, const C: usize> Default for ScanMesh<R, C> {
             clock: Default::default(),
             valid_in: std::array::from_fn(|_| Default::default()),
             first_in: std::array::from_fn(|_| Default::default()),
+            last_in: std::array::from_fn(|_| Default::default()),
             sel_in: std::array::from_fn(|_| Default::default()),
             dlt_in: std::array::from_fn(|_| Default::default()),
             du_in: std::array::from_fn(|_| Default::default()),
@@ -46,9 +53,11 @@ impl<const R: usize, const C: usize> Default for ScanMesh<R, C> {
             b_in: std::array::from_fn(|_| Default::default()),
             c_in: std::array::from_fn(|_| Default::default()),
             w_in: std::array::from_fn(|_| Default::default()),
+            wh_in: std::array::from_fn(|_| Default::default()),
             w_valid_in: std::array::from_fn(|_| Default::default()),
             w_first_in: std::array::from_fn(|_| Default::default()),
             w_buf_in: std::array::from_fn(|_| Default::default()),
+            so_out: std::array::from_fn(|_| Default::default()),
             valid_out: std::array::from_fn(|_| Default::default()),
             tag_out: std::array::from_fn(|_| Default::default()),
             psum_out: std::array::from_fn(|_| Default::default()),
@@ -70,6 +79,7 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
             for i in 0..R {
                 self.pes[i].valid_in.next = self.valid_in[i].val();
                 self.pes[i].first_in.next = self.first_in[i].val();
+                self.pes[i].last_in.next = self.last_in[i].val();
                 self.pes[i].sel_in.next = self.sel_in[i].val();
                 self.pes[i].dlt_in.next = self.dlt_in[i].val();
                 self.pes[i].du_in.next = self.du_in[i].val();
@@ -81,6 +91,7 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
                 for i in 0..R {
                     self.pes[j * rr + i].valid_in.next = self.pes[(j - 1) * rr + i].valid_out.val();
                     self.pes[j * rr + i].first_in.next = self.pes[(j - 1) * rr + i].first_out.val();
+                    self.pes[j * rr + i].last_in.next = self.pes[(j - 1) * rr + i].last_out.val();
                     self.pes[j * rr + i].sel_in.next = self.pes[(j - 1) * rr + i].sel_out.val();
                     self.pes[j * rr + i].dlt_in.next = self.pes[(j - 1) * rr + i].dlt_out.val();
                     self.pes[j * rr + i].du_in.next = self.pes[(j - 1) * rr + i].du_out.val();
@@ -93,6 +104,7 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
                 self.pes[j * rr].b_in.next = self.b_in[j].val();
                 self.pes[j * rr].c_in.next = self.c_in[j].val();
                 self.pes[j * rr].w_in.next = self.w_in[j].val();
+                self.pes[j * rr].wh_in.next = self.wh_in[j].val();
                 self.pes[j * rr].w_valid_in.next = self.w_valid_in[j].val();
                 self.pes[j * rr].w_first_in.next = self.w_first_in[j].val();
                 self.pes[j * rr].w_buf_in.next = self.w_buf_in[j].val();
@@ -103,12 +115,21 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
                     self.pes[j * rr + i].b_in.next = self.pes[j * rr + i - 1].b_out.val();
                     self.pes[j * rr + i].c_in.next = self.pes[j * rr + i - 1].c_out.val();
                     self.pes[j * rr + i].w_in.next = self.pes[j * rr + i - 1].w_out.val();
+                    self.pes[j * rr + i].wh_in.next = self.pes[j * rr + i - 1].wh_out.val();
                     self.pes[j * rr + i].w_valid_in.next =
                         self.pes[j * rr + i - 1].w_valid_out.val();
                     self.pes[j * rr + i].w_first_in.next =
                         self.pes[j * rr + i - 1].w_first_out.val();
                     self.pes[j * rr + i].w_buf_in.next = self.pes[j * rr + i - 1].w_buf_out.val();
                 }
+            }
+            // State drain: row i+1 → row i, out of row 0; nothing below row R−1.
+            for j in 0..C {
+                for i in 0..(R - 1) {
+                    self.pes[j * rr + i].so_in.next = self.pes[j * rr + i + 1].so_out.val();
+                }
+                self.pes[j * rr + rr - 1].so_in.next = bits::<32>(0);
+                self.so_out[j].next = self.pes[j * rr].so_out.val();
             }
             // East edge: column C−1 of each row.
             for cc in C..(C + 1) {

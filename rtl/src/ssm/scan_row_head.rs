@@ -30,6 +30,8 @@ pub struct ScanRowHead {
     // The token's control and its operands (Q6.10), valid together.
     pub valid_in: Signal<In, Bit>,
     pub first_in: Signal<In, Bit>,
+    /// The fold's last time step (its PEs save their state).
+    pub last_in: Signal<In, Bit>,
     pub sel_in: Signal<In, Bit>,
     pub t_in: Signal<In, Bits<16>>,
     pub d0_in: Signal<In, Bits<16>>,
@@ -43,6 +45,7 @@ pub struct ScanRowHead {
     // The row token.
     pub valid_out: Signal<Out, Bit>,
     pub first_out: Signal<Out, Bit>,
+    pub last_out: Signal<Out, Bit>,
     pub sel_out: Signal<Out, Bit>,
     pub dlt_out: Signal<Out, Bits<18>>,
     pub du_out: Signal<Out, Bits<28>>,
@@ -55,6 +58,7 @@ pub struct ScanRowHead {
     // Stage A registers.
     a_valid: DFF<Bit>,
     a_first: DFF<Bit>,
+    a_last: DFF<Bit>,
     a_sel: DFF<Bit>,
     a_u: DFF<Bits<16>>,
     a_skip: DFF<Bits<16>>,
@@ -64,6 +68,7 @@ pub struct ScanRowHead {
     // Stage B (output) registers.
     valid: DFF<Bit>,
     first: DFF<Bit>,
+    last: DFF<Bit>,
     sel: DFF<Bit>,
     dlt: DFF<Bits<18>>,
     du: DFF<Bits<28>>,
@@ -95,6 +100,7 @@ impl Default for ScanRowHead {
             softplus: Default::default(),
             valid_in: Default::default(),
             first_in: Default::default(),
+            last_in: Default::default(),
             sel_in: Default::default(),
             t_in: Default::default(),
             d0_in: Default::default(),
@@ -107,6 +113,7 @@ impl Default for ScanRowHead {
             skip: Default::default(),
             valid_out: Default::default(),
             first_out: Default::default(),
+            last_out: Default::default(),
             sel_out: Default::default(),
             dlt_out: Default::default(),
             du_out: Default::default(),
@@ -118,6 +125,7 @@ impl Default for ScanRowHead {
             mul_skip: Default::default(),
             a_valid: Default::default(),
             a_first: Default::default(),
+            a_last: Default::default(),
             a_sel: Default::default(),
             a_u: Default::default(),
             a_skip: Default::default(),
@@ -126,6 +134,7 @@ impl Default for ScanRowHead {
             a_frac: Default::default(),
             valid: Default::default(),
             first: Default::default(),
+            last: Default::default(),
             sel: Default::default(),
             dlt: Default::default(),
             du: Default::default(),
@@ -158,8 +167,8 @@ impl Logic for ScanRowHead {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, a_valid, a_first, a_sel, a_u, a_skip, a_tag, a_lin, a_frac, valid, first,
-            sel, dlt, du, tag, psum
+            self, clock, a_valid, a_first, a_last, a_sel, a_u, a_skip, a_tag, a_lin, a_frac, valid,
+            first, last, sel, dlt, du, tag, psum
         );
         self.rom.clock.next = self.clock.val();
         // ---- Stage A: x = delta + bias (sign-extended), ROM address.
@@ -188,6 +197,7 @@ impl Logic for ScanRowHead {
         self.a_frac.d.next = self.absx.val().get_bits::<4>(0);
         self.a_valid.d.next = self.valid_in.val();
         self.a_first.d.next = self.first_in.val();
+        self.a_last.d.next = self.last_in.val();
         self.a_sel.d.next = self.sel_in.val();
         self.a_u.d.next = self.u.val();
         self.a_skip.d.next = self.skip.val();
@@ -240,6 +250,7 @@ impl Logic for ScanRowHead {
         }
         self.valid.d.next = self.a_valid.q.val();
         self.first.d.next = self.a_first.q.val();
+        self.last.d.next = self.a_last.q.val();
         self.sel.d.next = self.a_sel.q.val();
         self.dlt.d.next = self.dl.val().get_bits::<18>(0);
         self.du.d.next = self.du64.val().get_bits::<28>(0);
@@ -247,6 +258,7 @@ impl Logic for ScanRowHead {
         // Outputs.
         self.valid_out.next = self.valid.q.val();
         self.first_out.next = self.first.q.val();
+        self.last_out.next = self.last.q.val();
         self.sel_out.next = self.sel.q.val();
         self.dlt_out.next = self.dlt.q.val();
         self.du_out.next = self.du.q.val();

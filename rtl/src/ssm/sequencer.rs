@@ -49,6 +49,11 @@
 //! adds exactly one cycle. The `bubble` counter reports the (F − 1)·(P − M)
 //! empty activation slots of weight-load-bound schedules (M < R).
 //!
+//! Scan mode builds the sequencer with a longer minimum period
+//! ([`Sequencer::with_min_period`], 2R − 1: the time its final-state drain
+//! needs per fold); the period is then `P = max(M, min_period)` and every
+//! formula above holds with that P. GEMM mode uses the default, R.
+//!
 //! Dimensions are 16-bit registers; the driver keeps M, K, N ≤ 32767 so that
 //! tile offsets plus R or C cannot wrap.
 
@@ -94,6 +99,7 @@ pub struct Sequencer<const R: usize, const C: usize> {
     pub ev_bubble: Signal<Out, Bit>,
     rows: Constant<Bits<16>>,
     cols: Constant<Bits<16>>,
+    min_period: Constant<Bits<16>>,
     run: DFF<Bit>,
     m_q: DFF<Bits<16>>,
     k_q: DFF<Bits<16>>,
@@ -125,8 +131,21 @@ pub struct Sequencer<const R: usize, const C: usize> {
 }
 
 impl<const R: usize, const C: usize> Default for Sequencer<R, C> {
+    /// The GEMM schedule: fold period P = max(M, R).
     fn default() -> Self {
+        Self::with_min_period(R)
+    }
+}
+
+impl<const R: usize, const C: usize> Sequencer<R, C> {
+    /// A sequencer whose fold period is P = max(M, `min_period`), with
+    /// `min_period` ≥ R (one preload word per column per slot).
+    pub fn with_min_period(min_period: usize) -> Self {
         assert!((2..=256).contains(&R) && (2..=256).contains(&C));
+        assert!(
+            (R..=512).contains(&min_period),
+            "the period must be at least R"
+        );
         Self {
             clock: Default::default(),
             go: Default::default(),
@@ -152,6 +171,7 @@ impl<const R: usize, const C: usize> Default for Sequencer<R, C> {
             ev_bubble: Default::default(),
             rows: Constant::new((R as u64).into()),
             cols: Constant::new((C as u64).into()),
+            min_period: Constant::new((min_period as u64).into()),
             run: Default::default(),
             m_q: Default::default(),
             k_q: Default::default(),
@@ -191,10 +211,10 @@ impl<const R: usize, const C: usize> Logic for Sequencer<R, C> {
             self, clock, run, m_q, k_q, n_q, slot, act_on, act_k0, act_n0, act_sel, w_on, w_k0,
             w_n0, w_buf, act_ctl_q, w_ctl_q
         );
-        // Period length: R for the preload, P = max(M, R) while a next fold
-        // loads, M for the last fold.
-        self.period.next = self.rows.val();
-        if (self.m_q.q.val() > self.rows.val()) {
+        // Period length: R for the preload, P = max(M, min_period) while a
+        // next fold loads, M for the last fold.
+        self.period.next = self.min_period.val();
+        if (self.m_q.q.val() > self.min_period.val()) {
             self.period.next = self.m_q.q.val();
         }
         self.len.next = self.rows.val();

@@ -7,5 +7,6 @@ pub mod scan;
 pub mod units;
 
 pub use scan::{
-    saturated_inputs, selective_scan, selective_scan_fixed, FixedScanInputs, ScanUnits,
+    saturated_inputs, selective_scan, selective_scan_fixed, selective_scan_fixed_resume,
+    FixedScanInputs, ScanUnits,
 };

@@ -74,6 +74,23 @@ pub struct FixedScanInputs {
 }
 
 impl FixedScanInputs {
+    /// The `len` time steps from `t0` on (rows of u, delta, z, B, C), with
+    /// the per-channel and per-state inputs unchanged: one chunk of a
+    /// chunked run.
+    pub fn steps(&self, t0: usize, len: usize) -> Self {
+        assert!(t0 + len <= self.l, "steps {t0}..{} of {}", t0 + len, self.l);
+        let rows = |m: &[i64], w: usize| m[t0 * w..(t0 + len) * w].to_vec();
+        FixedScanInputs {
+            l: len,
+            u: rows(&self.u, self.d),
+            delta: rows(&self.delta, self.d),
+            b: rows(&self.b, self.n),
+            c: rows(&self.c, self.n),
+            z: self.z.as_ref().map(|z| rows(z, self.d)),
+            ..self.clone()
+        }
+    }
+
     /// Quantizes real inputs (round to nearest, saturate to the formats).
     pub fn quantize(x: &ScanInputs) -> Self {
         let (l, d, n) = x.dims();
@@ -152,8 +169,22 @@ pub struct ScanUnits {
 
 /// Runs the bit-accurate scan; returns y (L×D, row-major) in Q16.16.
 pub fn selective_scan_fixed(x: &FixedScanInputs, units: &ScanUnits) -> Vec<i64> {
+    let mut h = vec![0i64; x.d * x.n];
+    selective_scan_fixed_resume(x, units, &mut h)
+}
+
+/// The bit-accurate scan continued from the state `h` (D×N row-major,
+/// Q12.20 words in the 32-bit range) instead of h = 0; `h` is left holding
+/// the state after the last of the L steps. Scanning L1 steps and then the
+/// next L2 from the state they leave gives bit for bit the y of one scan of
+/// L1 + L2 steps (the hardware's chunked runs rely on it).
+pub fn selective_scan_fixed_resume(
+    x: &FixedScanInputs,
+    units: &ScanUnits,
+    h: &mut [i64],
+) -> Vec<i64> {
     let (l, d, n) = (x.l, x.d, x.n);
-    let mut h = vec![0i64; d * n];
+    assert_eq!(h.len(), d * n, "state must be D×N");
     let mut y = vec![0i64; l * d];
     for t in 0..l {
         for ch in 0..d {
@@ -204,4 +235,62 @@ pub fn selective_scan(x: &ScanInputs) -> Matrix {
         fixed.d,
         y.iter().map(|&v| to_real(v, OUT_FRAC)).collect(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ssm::workload::scan_workload;
+
+    fn inputs(seed: u64, l: usize, d: usize, n: usize) -> FixedScanInputs {
+        FixedScanInputs::quantize(&scan_workload(seed, l, d, n))
+    }
+
+    #[test]
+    fn chunks_with_the_state_carried_equal_one_scan() {
+        let units = ScanUnits::default();
+        let x = inputs(3, 23, 5, 3);
+        let whole = selective_scan_fixed(&x, &units);
+        for lc in [1, 4, 7, 23] {
+            let mut h = vec![0; x.d * x.n];
+            let mut y = Vec::new();
+            for t0 in (0..x.l).step_by(lc) {
+                let len = lc.min(x.l - t0);
+                y.extend(selective_scan_fixed_resume(
+                    &x.steps(t0, len),
+                    &units,
+                    &mut h,
+                ));
+            }
+            assert_eq!(y, whole, "chunks of {lc}");
+        }
+    }
+
+    #[test]
+    fn a_one_lsb_error_in_the_carried_state_shows_in_the_final_state() {
+        let units = ScanUnits::default();
+        let x = inputs(4, 12, 4, 4);
+        let mut want = vec![0; x.d * x.n];
+        let whole = selective_scan_fixed_resume(&x, &units, &mut want);
+        let mut h = vec![0; x.d * x.n];
+        let mut y = selective_scan_fixed_resume(&x.steps(0, 6), &units, &mut h);
+        h[5] += 1;
+        y.extend(selective_scan_fixed_resume(&x.steps(6, 6), &units, &mut h));
+        assert_eq!(y[..6 * x.d], whole[..6 * x.d]);
+        // y rounds 14 bits of C·h away, so the state itself is compared.
+        assert_ne!(h, want, "a one-LSB state error survives to the final state");
+    }
+
+    #[test]
+    fn resuming_from_zero_is_the_plain_scan_and_returns_its_state() {
+        let units = ScanUnits::default();
+        let x = inputs(5, 9, 3, 2);
+        let mut h = vec![0; 6];
+        assert_eq!(
+            selective_scan_fixed_resume(&x, &units, &mut h),
+            selective_scan_fixed(&x, &units)
+        );
+        assert!(h.iter().any(|&v| v != 0));
+        assert!(h.iter().all(|&v| (-(1 << 31)..1 << 31).contains(&v)));
+    }
 }
