@@ -230,9 +230,12 @@ pub struct SimSsm {
     /// uses 64); without it one job over all L steps.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=32767))]
     pub chunk: Option<u64>,
-    /// Stream a VCD trace of every signal to this file.
+    /// Stream a VCD trace of every signal to this file (traces the rust engine).
     #[arg(long)]
     pub vcd: Option<PathBuf>,
+    /// Simulation engine; default: verilator where installed, else rust.
+    #[arg(long, value_enum)]
+    pub engine: Option<SimEngine>,
 }
 
 #[derive(Args, Debug)]
@@ -306,6 +309,15 @@ pub enum CosimCommand {
 
 #[derive(Args, Debug)]
 pub struct CosimSsm {
+    /// Scan input directory (see `gen ssm`); without it a built-in L=64, D=16, N=16 workload.
+    #[arg(long)]
+    pub inputs: Option<PathBuf>,
+    /// Scan core array RxC (default 4x4).
+    #[arg(long)]
+    pub scan_array: Option<String>,
+    /// Scan in chunks of this many steps, the state carried in the modelled state RAM.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=32767))]
+    pub chunk: Option<u64>,
     /// GEMM core array RxC (default 8x8).
     #[arg(long)]
     pub gemm_array: Option<String>,

@@ -56,3 +56,39 @@ impl Outputs {
         Ok(written)
     }
 }
+
+/// report.json of a run stopped by Ctrl-C: how far it got, marked
+/// incomplete. Nothing else is written, and `results` of an earlier run in
+/// the directory are removed, so no file can pass for this run's result.
+pub fn write_interrupted(
+    dir: &Path,
+    (done, total, unit): (u64, u64, &'static str),
+    results: &[&str],
+) -> Result<CliError, CliError> {
+    #[derive(serde::Serialize)]
+    struct Incomplete {
+        complete: bool,
+        status: &'static str,
+        done: u64,
+        total: u64,
+        unit: &'static str,
+    }
+    let report = Incomplete {
+        complete: false,
+        status: "interrupted",
+        done,
+        total,
+        unit,
+    };
+    let mut files = Outputs::new(dir);
+    let json = serde_json::to_string_pretty(&report).expect("report serializes");
+    files.stage("report.json", json + "\n");
+    for name in results {
+        files.remove_stale(name);
+    }
+    files.commit()?;
+    Ok(CliError::Interrupted(format!(
+        "after {done} of {total} {unit}; {} is marked incomplete",
+        dir.join("report.json").display()
+    )))
+}

@@ -112,8 +112,14 @@ fn main() {
     let b: Vec<i8> = (0..k * n).map(|_| rng.gen()).collect();
     let want = gemm_i8(&a, &b, m, k, n);
     let gemm = |e: &mut dyn Engine| {
-        let r = run_gemm_on(e, (&a, &b), (m, k, n), DEFAULT_ARRAY, &GemmOptions::default())
-            .expect("gemm runs");
+        let r = run_gemm_on(
+            e,
+            (&a, &b),
+            (m, k, n),
+            DEFAULT_ARRAY,
+            &GemmOptions::default(),
+        )
+        .expect("gemm runs");
         assert_eq!(r.c, want, "bit-exact on {}", e.kind());
         (r.sim_edges, r.sim_seconds)
     };

@@ -104,7 +104,7 @@ impl Default for GemmOptions {
         Self {
             stall_probability: 0.0,
             seed: 1,
-            engine: EngineKind::Rust,
+            engine: EngineKind::default(),
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::engine::rust::{HasPorts, PortTable};
 use rtl::snn::core::SnnCore;
-use rtl::ssm::GemmCore;
+use rtl::ssm::{GemmCore, ScanCore};
 use rust_hdl::prelude::{Clock, In, Signal};
 
 impl<const R: usize, const C: usize> HasPorts for GemmCore<R, C> {
@@ -91,5 +91,68 @@ impl<const A: usize> HasPorts for SnnCore<A> {
             .output("events_processed", |u| &u.events_processed)
             .output("events_out", |u| &u.events_out)
             .output("events_sent", |u| &u.events_sent)
+    }
+}
+
+impl<const R: usize, const C: usize> HasPorts for ScanCore<R, C> {
+    fn design_name() -> String {
+        format!("scan-core-{R}x{C}")
+    }
+    fn clock(&mut self) -> &mut Signal<In, Clock> {
+        &mut self.clock
+    }
+    fn clock_high(&self) -> bool {
+        self.clock.val().clk
+    }
+    fn port_table() -> PortTable<Self> {
+        PortTable::<Self>::default()
+            .input("clock", |u| &mut u.clock)
+            .input("go", |u| &mut u.go)
+            .input("dim_l", |u| &mut u.dim_l)
+            .input("dim_d", |u| &mut u.dim_d)
+            .input("dim_n", |u| &mut u.dim_n)
+            .input("softplus", |u| &mut u.softplus)
+            .input("gate", |u| &mut u.gate)
+            .input("resume", |u| &mut u.resume)
+            .input("stall", |u| &mut u.stall)
+            .output("rd_en", |u| &u.rd_en)
+            .output("rd_t", |u| &u.rd_t)
+            .output("rd_d0", |u| &u.rd_d0)
+            .inputs("u_data", R, |u, i| &mut u.u_data[i])
+            .inputs("delta_data", R, |u, i| &mut u.delta_data[i])
+            .inputs("z_data", R, |u, i| &mut u.z_data[i])
+            .inputs("bias_data", R, |u, i| &mut u.bias_data[i])
+            .inputs("skip_data", R, |u, i| &mut u.skip_data[i])
+            .output("bc_rd_en", |u| &u.bc_rd_en)
+            .output("bc_rd_t", |u| &u.bc_rd_t)
+            .output("bc_rd_n0", |u| &u.bc_rd_n0)
+            .inputs("b_data", C, |u, i| &mut u.b_data[i])
+            .inputs("c_data", C, |u, i| &mut u.c_data[i])
+            .output("a2_rd_en", |u| &u.a2_rd_en)
+            .output("a2_rd_d", |u| &u.a2_rd_d)
+            .output("a2_rd_n0", |u| &u.a2_rd_n0)
+            .inputs("a2_data", C, |u, i| &mut u.a2_data[i])
+            .inputs("h0_data", C, |u, i| &mut u.h0_data[i])
+            .outputs("st_wr_en", C, |u, i| &u.st_wr_en[i])
+            .outputs("st_wr_d", C, |u, i| &u.st_wr_d[i])
+            .outputs("st_wr_n0", C, |u, i| &u.st_wr_n0[i])
+            .outputs("st_wr_data", C, |u, i| &u.st_wr_data[i])
+            .outputs("acc_rd_en", R, |u, i| &u.acc_rd_en[i])
+            .outputs("acc_rd_t", R, |u, i| &u.acc_rd_t[i])
+            .outputs("acc_rd_d0", R, |u, i| &u.acc_rd_d0[i])
+            .inputs("acc_rd_data", R, |u, i| &mut u.acc_rd_data[i])
+            .outputs("acc_wr_en", R, |u, i| &u.acc_wr_en[i])
+            .outputs("acc_wr_t", R, |u, i| &u.acc_wr_t[i])
+            .outputs("acc_wr_d0", R, |u, i| &u.acc_wr_d0[i])
+            .outputs("acc_wr_data", R, |u, i| &u.acc_wr_data[i])
+            .outputs("y_wr_en", R, |u, i| &u.y_wr_en[i])
+            .outputs("y_wr_t", R, |u, i| &u.y_wr_t[i])
+            .outputs("y_wr_d0", R, |u, i| &u.y_wr_d0[i])
+            .outputs("y_wr_data", R, |u, i| &u.y_wr_data[i])
+            .output("busy", |u| &u.busy)
+            .output("cycles", |u| &u.cycles)
+            .output("busy_pe_cycles", |u| &u.busy_pe_cycles)
+            .output("stall_cycles", |u| &u.stall_cycles)
+            .output("bubble_cycles", |u| &u.bubble_cycles)
     }
 }

@@ -19,13 +19,13 @@
 //! ([`ScanOptions::vcd`]): rust-hdl's VCD probe writes each change as it
 //! happens, nothing is kept in memory.
 
-use crate::clock::{Clocked, NotConverged};
-use crate::counters::{Counters, HasCounters as _};
+use crate::control::{self, Progress, CHECKPOINT_CYCLES};
+use crate::counters::{CounterPorts, Counters};
+use crate::engine::rust::RustEngine;
+use crate::engine::{self, ClockPort, Engine, EngineError, EngineKind, In, Out};
 use golden::ssm::fixed::FixedScanInputs;
 use rand::Rng as _;
 use rtl::ssm::{ScanArray, ScanCore, MAX_DIM};
-use rust_hdl::core::vcd_probe::VCDProbe;
-use rust_hdl::prelude::*;
 use std::fmt;
 use std::io::Write;
 use std::time::Instant;
@@ -64,6 +64,8 @@ pub struct ScanRun {
     /// Wall-clock seconds of the simulation and clock edges applied.
     pub sim_seconds: f64,
     pub sim_edges: u64,
+    /// The engine that ran it (`rust`, `verilator`, `rust+verilator`).
+    pub engine: &'static str,
 }
 
 impl ScanRun {
@@ -95,6 +97,7 @@ impl ScanRun {
             expected_cycles: array.chunked_cycles(l, d, n, chunk),
             sim_seconds,
             sim_edges,
+            engine: "rust",
         }
     }
 
@@ -118,6 +121,8 @@ pub struct ScanOptions<'a> {
     pub chunk: Option<usize>,
     /// Start from this state (D×N, Q12.20) instead of h = 0.
     pub initial_state: Option<Vec<i64>>,
+    /// The simulation engine (a VCD trace needs the rust engine).
+    pub engine: EngineKind,
 }
 
 /// Why a run could not be made.
@@ -129,6 +134,16 @@ pub enum ScanError {
     Shape(String),
     /// The simulation failed (did not settle, never finished, trace I/O).
     Sim(String),
+    /// The engine could not be built, or (co-simulation) its engines disagree.
+    Engine(EngineError),
+    /// A stop was requested ([`crate::control`]) after this many cycles.
+    Stopped { cycles: u64 },
+}
+
+impl From<EngineError> for ScanError {
+    fn from(e: EngineError) -> Self {
+        ScanError::Engine(e)
+    }
 }
 
 impl fmt::Display for ScanError {
@@ -141,6 +156,8 @@ impl fmt::Display for ScanError {
             ),
             ScanError::Shape(s) => write!(f, "bad scan shape: {s}"),
             ScanError::Sim(s) => write!(f, "simulation failed: {s}"),
+            ScanError::Engine(e) => write!(f, "{e}"),
+            ScanError::Stopped { cycles } => write!(f, "stopped after {cycles} cycles"),
         }
     }
 }
@@ -171,13 +188,22 @@ pub fn run_scan_with(
             )));
         }
     }
-    match array {
-        (4, 4) => run::<4, 4>(x, opts),
-        (2, 2) => run::<2, 2>(x, opts),
-        (2, 3) => run::<2, 3>(x, opts),
-        (3, 2) => run::<3, 2>(x, opts),
-        (rows, cols) => Err(ScanError::UnsupportedArray { rows, cols }),
-    }
+    let (kind, vcd) = (opts.engine, opts.vcd);
+    let mut e = match array {
+        (4, 4) => open_core::<4, 4>(kind, vcd)?,
+        (2, 2) => open_core::<2, 2>(kind, vcd)?,
+        (2, 3) => open_core::<2, 3>(kind, vcd)?,
+        (3, 2) => open_core::<3, 2>(kind, vcd)?,
+        (rows, cols) => return Err(ScanError::UnsupportedArray { rows, cols }),
+    };
+    drive(
+        e.as_mut(),
+        ScanArray::new(array.0, array.1),
+        x,
+        opts.chunk,
+        opts.initial_state,
+        (opts.stall_probability, opts.seed),
+    )
 }
 
 fn check_shape(x: &FixedScanInputs) -> Result<(), ScanError> {
@@ -209,14 +235,8 @@ fn check_shape(x: &FixedScanInputs) -> Result<(), ScanError> {
     Ok(())
 }
 
-fn word<const N: usize>(v: i64) -> Bits<N> {
-    let mask = if N == 64 { u64::MAX } else { (1u64 << N) - 1 };
-    ((v as u64) & mask).into()
-}
-
 /// The modelled operand buffers and result memories.
-struct Buffers<'a> {
-    x: &'a FixedScanInputs,
+struct Buffers {
     /// y accumulator, Lc×D (64-bit Q.30), indexed by the chunk's own t.
     acc: Vec<i64>,
     /// y, L×D (Q16.16).
@@ -225,7 +245,7 @@ struct Buffers<'a> {
     state: Vec<i64>,
 }
 
-impl Buffers<'_> {
+impl Buffers {
     /// Element (row, col) of a row-major `rows`×`cols` matrix, zero outside.
     fn at(m: &[i64], cols: usize, rows: usize, row: usize, col: usize) -> i64 {
         if row < rows && col < cols {
@@ -236,181 +256,263 @@ impl Buffers<'_> {
     }
 }
 
-fn run<const R: usize, const C: usize>(
+/// The [`ScanCore`] ports in one engine's numbering.
+struct Ports {
+    clock: ClockPort,
+    go: In,
+    dims: [In; 3],
+    softplus: In,
+    gate: In,
+    resume: In,
+    stall: In,
+    busy: Out,
+    row_rd: (Out, Out, Out),
+    u: Vec<In>,
+    delta: Vec<In>,
+    z: Vec<In>,
+    bias: Vec<In>,
+    skip: Vec<In>,
+    bc_rd: (Out, Out, Out),
+    b: Vec<In>,
+    c: Vec<In>,
+    a2_rd: (Out, Out, Out),
+    a2: Vec<In>,
+    h0: Vec<In>,
+    st_wr: Vec<(Out, Out, Out)>,
+    st_wr_data: Vec<Out>,
+    acc_rd: Vec<(Out, Out, Out)>,
+    acc_rd_data: Vec<In>,
+    acc_wr: Vec<(Out, Out, Out)>,
+    acc_wr_data: Vec<Out>,
+    y_wr: Vec<(Out, Out, Out)>,
+    y_wr_data: Vec<Out>,
+    counters: CounterPorts,
+}
+
+impl Ports {
+    fn of(e: &dyn Engine, r: usize, c: usize) -> Result<Self, EngineError> {
+        let p = e.ports();
+        let req = |x: &str, i: &str, j: &str| -> Result<(Out, Out, Out), EngineError> {
+            Ok((p.output(x)?, p.output(i)?, p.output(j)?))
+        };
+        let reqs =
+            |n: usize, x: &str, i: &str, j: &str| -> Result<Vec<(Out, Out, Out)>, EngineError> {
+                (0..n)
+                    .map(|k| {
+                        req(
+                            &format!("{x}${k}"),
+                            &format!("{i}${k}"),
+                            &format!("{j}${k}"),
+                        )
+                    })
+                    .collect()
+            };
+        Ok(Self {
+            clock: ClockPort::of(e)?,
+            go: p.input("go")?,
+            dims: [p.input("dim_l")?, p.input("dim_d")?, p.input("dim_n")?],
+            softplus: p.input("softplus")?,
+            gate: p.input("gate")?,
+            resume: p.input("resume")?,
+            stall: p.input("stall")?,
+            busy: p.output("busy")?,
+            row_rd: req("rd_en", "rd_t", "rd_d0")?,
+            u: p.inputs("u_data", r)?,
+            delta: p.inputs("delta_data", r)?,
+            z: p.inputs("z_data", r)?,
+            bias: p.inputs("bias_data", r)?,
+            skip: p.inputs("skip_data", r)?,
+            bc_rd: req("bc_rd_en", "bc_rd_t", "bc_rd_n0")?,
+            b: p.inputs("b_data", c)?,
+            c: p.inputs("c_data", c)?,
+            a2_rd: req("a2_rd_en", "a2_rd_d", "a2_rd_n0")?,
+            a2: p.inputs("a2_data", c)?,
+            h0: p.inputs("h0_data", c)?,
+            st_wr: reqs(c, "st_wr_en", "st_wr_d", "st_wr_n0")?,
+            st_wr_data: p.outputs("st_wr_data", c)?,
+            acc_rd: reqs(r, "acc_rd_en", "acc_rd_t", "acc_rd_d0")?,
+            acc_rd_data: p.inputs("acc_rd_data", r)?,
+            acc_wr: reqs(r, "acc_wr_en", "acc_wr_t", "acc_wr_d0")?,
+            acc_wr_data: p.outputs("acc_wr_data", r)?,
+            y_wr: reqs(r, "y_wr_en", "y_wr_t", "y_wr_d0")?,
+            y_wr_data: p.outputs("y_wr_data", r)?,
+            counters: CounterPorts::of(e)?,
+        })
+    }
+}
+
+/// A memory request `(enable, index, index)`, if enabled.
+fn request(e: &dyn Engine, (en, i, j): (Out, Out, Out)) -> Option<(usize, usize)> {
+    (e.get(en) == 1).then(|| (e.get(i) as usize, e.get(j) as usize))
+}
+
+/// Two's complement `v` as a port word (the engine masks it to the port's width).
+fn word(v: i64) -> u64 {
+    v as u64
+}
+
+/// Open the engine for `ScanCore<R, C>`, tracing to `vcd` if given (rust engine only).
+fn open_core<'a, const R: usize, const C: usize>(
+    kind: EngineKind,
+    vcd: Option<&'a mut dyn Write>,
+) -> Result<Box<dyn Engine + 'a>, ScanError> {
+    match vcd {
+        None => Ok(engine::open::<ScanCore<R, C>>(kind)?),
+        Some(_) if kind != EngineKind::Rust => Err(ScanError::Sim(
+            "VCD traces are written by the rust engine only".into(),
+        )),
+        Some(w) => {
+            let mut e = RustEngine::<ScanCore<R, C>>::new()?;
+            e.trace_to(Box::new(w));
+            Ok(Box::new(e))
+        }
+    }
+}
+
+/// Serve the core's buffer ports on `e` (an R×C [`ScanCore`]) chunk by chunk.
+fn drive(
+    e: &mut dyn Engine,
+    cfg: ScanArray,
     x: &FixedScanInputs,
-    opts: ScanOptions<'_>,
+    chunk: Option<usize>,
+    initial_state: Option<Vec<i64>>,
+    (stall_probability, seed): (f64, u64),
 ) -> Result<ScanRun, ScanError> {
     let (l, d, n) = (x.l, x.d, x.n);
-    let lc = opts.chunk.unwrap_or(l).min(l);
-    let cfg = ScanArray::new(R, C);
-    let resume_first = opts.initial_state.is_some();
+    let lc = chunk.unwrap_or(l).min(l);
+    let resume_first = initial_state.is_some();
     let mut buf = Buffers {
-        x,
         acc: vec![0; lc * d],
         y: vec![0; l * d],
-        state: opts.initial_state.unwrap_or_else(|| vec![0; d * n]),
+        state: initial_state.unwrap_or_else(|| vec![0; d * n]),
     };
-    let mut rng = golden::rng::seeded(opts.seed);
-    let p = opts.stall_probability.clamp(0.0, 0.99);
-    let sim_err = |e: NotConverged| ScanError::Sim(e.to_string());
-    let io_err = |e: std::io::Error| ScanError::Sim(format!("VCD trace: {e}"));
-
+    let mut rng = golden::rng::seeded(seed);
+    let p_stall = stall_probability.clamp(0.0, 0.99);
     let started = Instant::now();
-    let mut bench =
-        Clocked::new(ScanCore::<R, C>::default(), |u| &mut u.clock).map_err(ScanError::Sim)?;
-    let mut vcd: Option<VCDProbe<&mut dyn Write>> = opts.vcd.map(|w| {
-        let probe = write_vcd_header(w, &bench.uut);
-        write_vcd_dump(probe, &bench.uut)
-    });
-    // Half-period steps of a 10 ns clock, in ps like rust-hdl's simulator.
-    let mut trace = |bench: &Clocked<ScanCore<R, C>>, half: u64| -> Result<(), ScanError> {
-        if let Some(probe) = vcd.take() {
-            let mut probe = probe;
-            probe.timestamp(half * 5_000).map_err(io_err)?;
-            vcd = Some(write_vcd_change(probe, &bench.uut));
-        }
-        Ok(())
-    };
+    let p = Ports::of(e, cfg.rows, cfg.cols)?;
+    let expected_total = cfg.chunked_cycles(l, d, n, lc);
+    let mut cycles = 0u64;
     let mut hw_total = Counters::default();
+    let mut acc_rd = vec![None; cfg.rows];
+    let mut h0 = vec![0i64; cfg.cols];
     // One core job per chunk of Lc steps: t0 is the chunk's first step.
     for t0 in (0..l).step_by(lc) {
         let len = lc.min(l - t0);
-        {
-            let u = &mut bench.uut;
-            u.dim_l.next = word(len as i64);
-            u.dim_d.next = word(d as i64);
-            u.dim_n.next = word(n as i64);
-            u.softplus.next = x.delta_softplus;
-            u.gate.next = x.z.is_some();
-            u.resume.next = t0 > 0 || resume_first;
-            u.go.next = true;
+        for (port, v) in p.dims.iter().zip([len, d, n]) {
+            e.set(*port, v as u64);
         }
-        bench.settle().map_err(sim_err)?;
-        bench.rise().map_err(sim_err)?;
-        trace(&bench, 2 * bench.edges - 1)?;
-        bench.fall();
-        bench.uut.go.next = false;
+        e.set(p.softplus, u64::from(x.delta_softplus));
+        e.set(p.gate, u64::from(x.z.is_some()));
+        e.set(p.resume, u64::from(t0 > 0 || resume_first));
+        e.set(p.go, 1);
+        e.eval()?;
+        p.clock.rise(e)?;
+        cycles += 1;
+        e.set(p.go, 0);
 
         let expected = cfg.cycles(len, d, n);
-        let limit = bench.edges + ((expected as f64) / (1.0 - p) * 4.0) as u64 + 1000;
+        let limit = cycles + ((expected as f64) / (1.0 - p_stall) * 4.0) as u64 + 1000;
         let mut busy_seen = false;
         loop {
-            bench.uut.stall.next = p > 0.0 && rng.gen_bool(p);
-            bench.settle().map_err(sim_err)?;
-            trace(&bench, 2 * bench.edges)?;
-            let u = &mut bench.uut;
-            if !u.busy.val() {
+            e.set(p.stall, u64::from(p_stall > 0.0 && rng.gen_bool(p_stall)));
+            e.eval()?;
+            if e.get(p.busy) == 0 {
                 if busy_seen {
                     break;
                 }
                 return Err(ScanError::Sim("core did not start".into()));
             }
             busy_seen = true;
-            if bench.edges > limit {
+            if cycles > limit {
                 return Err(ScanError::Sim(format!("not finished after {limit} cycles")));
             }
-            // This cycle's requests; reads see the memories before this cycle's writes.
-            let row_rd = u
-                .rd_en
-                .val()
-                .then(|| (u.rd_t.val().index(), u.rd_d0.val().index()));
-            let bc_rd = u
-                .bc_rd_en
-                .val()
-                .then(|| (u.bc_rd_t.val().index(), u.bc_rd_n0.val().index()));
-            let a2_rd = u
-                .a2_rd_en
-                .val()
-                .then(|| (u.a2_rd_d.val().index(), u.a2_rd_n0.val().index()));
-            let acc_rd: Vec<Option<i64>> = (0..R)
-                .map(|r| {
-                    u.acc_rd_en[r].val().then(|| {
-                        let (t, dd) = (
-                            u.acc_rd_t[r].val().index(),
-                            u.acc_rd_d0[r].val().index() + r,
-                        );
-                        Buffers::at(&buf.acc, d, len, t, dd)
-                    })
+            if cycles.is_multiple_of(CHECKPOINT_CYCLES) {
+                control::checkpoint(&Progress {
+                    cycles,
+                    expected: expected_total,
+                    unit: "cycles",
+                    started,
                 })
-                .collect();
-            let h0: Option<Vec<i64>> = a2_rd.map(|(ch, n0)| {
-                (0..C)
-                    .map(|c| Buffers::at(&buf.state, n, d, ch, n0 + c))
-                    .collect()
-            });
-            for r in 0..R {
-                if u.acc_wr_en[r].val() {
-                    let (t, dd) = (
-                        u.acc_wr_t[r].val().index(),
-                        u.acc_wr_d0[r].val().index() + r,
-                    );
-                    if t < len && dd < d {
-                        buf.acc[t * d + dd] = u.acc_wr_data[r].val().to_u64() as i64;
+                .map_err(|s| ScanError::Stopped { cycles: s.cycles })?;
+            }
+            // This cycle's requests; reads see the memories before this cycle's writes.
+            let row_rd = request(e, p.row_rd);
+            let bc_rd = request(e, p.bc_rd);
+            let a2_rd = request(e, p.a2_rd);
+            for (r, (slot, &ports)) in acc_rd.iter_mut().zip(&p.acc_rd).enumerate() {
+                *slot = request(e, ports).map(|(t, d0)| Buffers::at(&buf.acc, d, len, t, d0 + r));
+            }
+            if let Some((ch, n0)) = a2_rd {
+                for (c, h) in h0.iter_mut().enumerate() {
+                    *h = Buffers::at(&buf.state, n, d, ch, n0 + c);
+                }
+            }
+            for r in 0..cfg.rows {
+                if let Some((t, d0)) = request(e, p.acc_wr[r]) {
+                    if t < len && d0 + r < d {
+                        buf.acc[t * d + d0 + r] = e.get(p.acc_wr_data[r]) as i64;
                     }
                 }
-                if u.y_wr_en[r].val() {
-                    let (t, dd) = (u.y_wr_t[r].val().index(), u.y_wr_d0[r].val().index() + r);
-                    if t < len && dd < d {
-                        let v = u.y_wr_data[r].val().to_u64() as u32 as i32;
-                        buf.y[(t0 + t) * d + dd] = i64::from(v);
+                if let Some((t, d0)) = request(e, p.y_wr[r]) {
+                    if t < len && d0 + r < d {
+                        buf.y[(t0 + t) * d + d0 + r] =
+                            i64::from(e.get(p.y_wr_data[r]) as u32 as i32);
                     }
                 }
             }
-            for c in 0..C {
-                if u.st_wr_en[c].val() {
-                    let (ch, s) = (u.st_wr_d[c].val().index(), u.st_wr_n0[c].val().index() + c);
-                    if ch < d && s < n {
-                        let v = u.st_wr_data[c].val().to_u64() as u32 as i32;
-                        buf.state[ch * n + s] = i64::from(v);
+            for c in 0..cfg.cols {
+                if let Some((ch, n0)) = request(e, p.st_wr[c]) {
+                    if ch < d && n0 + c < n {
+                        buf.state[ch * n + n0 + c] =
+                            i64::from(e.get(p.st_wr_data[c]) as u32 as i32);
                     }
                 }
             }
-            bench.rise().map_err(sim_err)?;
-            trace(&bench, 2 * bench.edges - 1)?;
-            bench.fall();
+            p.clock.rise(e)?;
+            cycles += 1;
             // Read data returns in the next cycle.
-            let u = &mut bench.uut;
-            let x = buf.x;
             if let Some((t, d0)) = row_rd {
-                for r in 0..R {
+                for r in 0..cfg.rows {
                     let ch = d0 + r;
-                    u.u_data[r].next = word(Buffers::at(&x.u, d, l, t0 + t, ch));
-                    u.delta_data[r].next = word(Buffers::at(&x.delta, d, l, t0 + t, ch));
+                    e.set(p.u[r], word(Buffers::at(&x.u, d, l, t0 + t, ch)));
+                    e.set(p.delta[r], word(Buffers::at(&x.delta, d, l, t0 + t, ch)));
                     let z = x.z.as_ref().map_or(0, |z| Buffers::at(z, d, l, t0 + t, ch));
-                    u.z_data[r].next = word(z);
-                    u.bias_data[r].next = word(Buffers::at(&x.delta_bias, d, 1, 0, ch));
-                    u.skip_data[r].next = word(Buffers::at(&x.skip, d, 1, 0, ch));
+                    e.set(p.z[r], word(z));
+                    e.set(p.bias[r], word(Buffers::at(&x.delta_bias, d, 1, 0, ch)));
+                    e.set(p.skip[r], word(Buffers::at(&x.skip, d, 1, 0, ch)));
                 }
             }
             if let Some((t, n0)) = bc_rd {
-                for c in 0..C {
-                    u.b_data[c].next = word(Buffers::at(&x.b, n, l, t0 + t, n0 + c));
-                    u.c_data[c].next = word(Buffers::at(&x.c, n, l, t0 + t, n0 + c));
+                for c in 0..cfg.cols {
+                    e.set(p.b[c], word(Buffers::at(&x.b, n, l, t0 + t, n0 + c)));
+                    e.set(p.c[c], word(Buffers::at(&x.c, n, l, t0 + t, n0 + c)));
                 }
             }
-            if let (Some((ch, n0)), Some(h0)) = (a2_rd, h0) {
-                for (c, h) in h0.into_iter().enumerate() {
-                    u.a2_data[c].next = word(Buffers::at(&x.a2, n, d, ch, n0 + c));
-                    u.h0_data[c].next = word(h);
+            if let Some((ch, n0)) = a2_rd {
+                for (c, &h) in h0.iter().enumerate() {
+                    e.set(p.a2[c], word(Buffers::at(&x.a2, n, d, ch, n0 + c)));
+                    e.set(p.h0[c], word(h));
                 }
             }
-            for (r, v) in acc_rd.into_iter().enumerate() {
+            for (port, v) in p.acc_rd_data.iter().zip(&acc_rd) {
                 if let Some(v) = v {
-                    u.acc_rd_data[r].next = word(v);
+                    e.set(*port, word(*v));
                 }
             }
         }
-        hw_total += bench.uut.counters();
+        hw_total += p.counters.read(e);
     }
     let sim_seconds = started.elapsed().as_secs_f64();
-    Ok(ScanRun::finish(
+    let mut run = ScanRun::finish(
         (l, d, n),
         lc,
         cfg,
         (buf.y, buf.state),
         hw_total,
-        (sim_seconds, bench.edges),
-    ))
+        (sim_seconds, cycles),
+    );
+    run.engine = e.kind();
+    Ok(run)
 }
 
 /// Where two L×D results differ (reported as `y[t][d]`).

@@ -203,3 +203,102 @@ mod snn {
         assert_eq!(run.run.spikes, fixed::run(&net, false).spikes);
     }
 }
+
+mod scan {
+    use golden::ssm::fixed::{selective_scan_fixed, FixedScanInputs, ScanUnits};
+    use golden::ssm::ScanInputs;
+    use rand::Rng;
+    use sim::engine::EngineKind;
+    use sim::scan::{run_scan_with, ScanOptions};
+    use std::path::Path;
+
+    fn vectors(name: &str) -> FixedScanInputs {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../golden/vectors")
+            .join(name);
+        FixedScanInputs::quantize(&ScanInputs::load(&dir).unwrap())
+    }
+
+    /// Words drawn over each field's whole format (saturating inputs, Δ
+    /// from underflow to saturation, a2 up to 64, the state at its limits).
+    fn full_range(seed: u64, l: usize, d: usize, n: usize) -> FixedScanInputs {
+        let mut rng = golden::rng::seeded(seed);
+        let mut words =
+            |len: usize| -> Vec<i64> { (0..len).map(|_| i64::from(rng.gen::<i16>())).collect() };
+        let (u, delta, b, c) = (words(l * d), words(l * d), words(l * n), words(l * n));
+        let (skip, delta_bias, z) = (words(d), words(d), Some(words(l * d)));
+        let a2 = (0..d * n).map(|_| i64::from(rng.gen::<u16>())).collect();
+        FixedScanInputs {
+            l,
+            d,
+            n,
+            u,
+            delta,
+            a2,
+            b,
+            c,
+            skip,
+            z,
+            delta_bias,
+            delta_softplus: true,
+        }
+    }
+
+    fn opts(engine: EngineKind, chunk: Option<usize>, stall: f64) -> ScanOptions<'static> {
+        ScanOptions {
+            engine,
+            chunk,
+            stall_probability: stall,
+            seed: 4,
+            ..Default::default()
+        }
+    }
+
+    /// The scan testbench on Verilator: y, the final state, every counter
+    /// and the cycle count equal the rust engine's, on the committed vector
+    /// sets and full-range edge cases, chunked and with back-pressure.
+    #[test]
+    fn the_scan_core_runs_the_same_on_both_engines() {
+        let cases = [
+            (vectors("ssm-small"), (4, 4), None, 0.0),
+            (vectors("ssm-edge"), (3, 2), Some(3), 0.2),
+            (full_range(8, 9, 5, 3), (2, 3), Some(4), 0.3),
+            (full_range(9, 1, 3, 5), (2, 2), None, 0.0),
+        ];
+        for (x, array, chunk, stall) in cases {
+            let want = selective_scan_fixed(&x, &ScanUnits::default());
+            let rust = run_scan_with(&x, array, opts(EngineKind::Rust, chunk, stall)).unwrap();
+            let fast = run_scan_with(&x, array, opts(EngineKind::Verilator, chunk, stall)).unwrap();
+            assert_eq!(fast.engine, "verilator");
+            assert_eq!(fast.y, want, "{array:?} L={} D={} N={}", x.l, x.d, x.n);
+            assert_eq!((&fast.y, &fast.state), (&rust.y, &rust.state));
+            assert_eq!(
+                (
+                    fast.cycles,
+                    fast.busy_pe_cycles,
+                    fast.stall_cycles,
+                    fast.bubble_cycles
+                ),
+                (
+                    rust.cycles,
+                    rust.busy_pe_cycles,
+                    rust.stall_cycles,
+                    rust.bubble_cycles
+                )
+            );
+            assert_eq!(fast.sim_edges, rust.sim_edges);
+        }
+    }
+
+    #[test]
+    fn the_scan_core_cosimulates_in_lockstep() {
+        for (x, array, chunk) in [
+            (full_range(10, 7, 5, 5), (2, 3), Some(3)),
+            (vectors("ssm-plain"), (4, 4), None),
+        ] {
+            let run = run_scan_with(&x, array, opts(EngineKind::Cosim, chunk, 0.25)).unwrap();
+            assert_eq!(run.engine, "rust+verilator");
+            assert_eq!(run.y, selective_scan_fixed(&x, &ScanUnits::default()));
+        }
+    }
+}

@@ -8,11 +8,15 @@ use super::verify::DEFAULT_SEED;
 use crate::cli::{CosimCommand, CosimSnn, CosimSsm};
 use crate::error::CliError;
 use golden::snn::{self, Network};
+use golden::ssm::fixed::{selective_scan_fixed, FixedScanInputs, ScanUnits};
+use golden::ssm::workload::scan_workload;
+use golden::ssm::ScanInputs;
 use rand::Rng as _;
 use sim::engine::EngineKind;
 use sim::gemm::{run_gemm_with, GemmOptions};
+use sim::scan::{run_scan_with, ScanOptions, SUPPORTED_SCAN_ARRAYS};
 use sim::snn::HostConfig;
-use sim::{DEFAULT_ARRAY, SUPPORTED_ARRAYS};
+use sim::{DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY, SUPPORTED_ARRAYS};
 
 pub fn run(cmd: CosimCommand) -> Result<(), CliError> {
     sim::engine::verilator::version().map_err(CliError::Tool)?;
@@ -29,6 +33,13 @@ fn line(design: &str, cycles: u64, what: &str) {
 }
 
 fn ssm(args: CosimSsm) -> Result<(), CliError> {
+    let scan_array = super::parse_array(
+        args.scan_array.as_deref().unwrap_or(&format!(
+            "{}x{}",
+            DEFAULT_SCAN_ARRAY.rows, DEFAULT_SCAN_ARRAY.cols
+        )),
+        SUPPORTED_SCAN_ARRAYS,
+    )?;
     let array = super::parse_array(
         args.gemm_array
             .as_deref()
@@ -36,6 +47,33 @@ fn ssm(args: CosimSsm) -> Result<(), CliError> {
         SUPPORTED_ARRAYS,
     )?;
     println!("spikescan cosim ssm: rust-hdl model vs its Verilog under Verilator, in lockstep");
+    let x = match &args.inputs {
+        Some(dir) => ScanInputs::load(dir)?,
+        None => scan_workload(DEFAULT_SEED, 64, 16, 16),
+    };
+    let fx = FixedScanInputs::quantize(&x);
+    let opts = ScanOptions {
+        engine: EngineKind::Cosim,
+        chunk: args.chunk.map(|c| c as usize),
+        stall_probability: 0.1,
+        ..Default::default()
+    };
+    let run = run_scan_with(&fx, scan_array, opts).map_err(|e| {
+        CliError::Check(format!("scan core {}x{}: {e}", scan_array.0, scan_array.1))
+    })?;
+    if run.y != selective_scan_fixed(&fx, &ScanUnits::default()) {
+        return Err(CliError::Check(
+            "scan core: y differs from the fixed reference".into(),
+        ));
+    }
+    line(
+        &format!("scan-core-{}x{}", scan_array.0, scan_array.1),
+        run.sim_edges,
+        &format!(
+            "y (L={} D={} N={}, chunks of {}, 10 % stalls) equals the fixed reference",
+            fx.l, fx.d, fx.n, run.chunk
+        ),
+    );
     let (m, k, n) = (args.gemm_m, args.gemm_k, args.gemm_n);
     for (name, v) in [("gemm-m", m), ("gemm-k", k), ("gemm-n", n)] {
         super::check_size(name, v, sim::MAX_DIM)?;

@@ -5,7 +5,7 @@
 use super::{choose_engine, parse_array, REPORT_CLOCK_MHZ};
 use crate::cli::SimGemm;
 use crate::error::CliError;
-use crate::output::Outputs;
+use crate::output::{write_interrupted, Outputs};
 use golden::formats::{matrix_csv, read_matrix_lines, InputError, NumberStyle};
 use golden::Matrix;
 use serde::Serialize;
@@ -35,18 +35,8 @@ pub struct GemmReport {
     pub sim_cycles_per_s: f64,
     /// The simulation engine (`rust` or `verilator`).
     pub engine: String,
-    /// Always true here: an interrupted run writes an [`IncompleteReport`].
+    /// Always true here: an interrupted run writes a report marked incomplete.
     pub complete: bool,
-}
-
-/// report.json of a run stopped by Ctrl-C: how far it got, marked incomplete;
-/// no result matrix is written.
-#[derive(Debug, Serialize)]
-pub struct IncompleteReport {
-    pub complete: bool,
-    pub status: &'static str,
-    pub cycles_simulated: u64,
-    pub expected_cycles: u64,
 }
 
 impl GemmReport {
@@ -124,21 +114,12 @@ pub fn run(cmd: SimGemm) -> Result<(), CliError> {
     let run = match run_gemm_with(&a, &b, m, k, n, array, &opts) {
         Ok(run) => run,
         Err(GemmError::Stopped { cycles }) => {
-            let report = IncompleteReport {
-                complete: false,
-                status: "interrupted",
-                cycles_simulated: cycles,
-                expected_cycles: sim::GemmConfig::new(array.0, array.1).cycles(m, k, n),
-            };
-            let mut files = Outputs::new(&cmd.out);
-            let json = serde_json::to_string_pretty(&report).expect("report serializes");
-            files.stage("report.json", json + "\n");
-            files.remove_stale("c.csv");
-            files.commit()?;
-            return Err(CliError::Interrupted(format!(
-                "after {cycles} cycles; {} marked incomplete, no c.csv",
-                cmd.out.join("report.json").display()
-            )));
+            let total = sim::GemmConfig::new(array.0, array.1).cycles(m, k, n);
+            return Err(write_interrupted(
+                &cmd.out,
+                (cycles, total, "cycles"),
+                &["c.csv"],
+            )?);
         }
         Err(e) => return Err(CliError::Check(e.to_string())),
     };

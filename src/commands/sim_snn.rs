@@ -7,7 +7,7 @@
 use super::choose_engine_traced;
 use crate::cli::SimSnn;
 use crate::error::CliError;
-use crate::output::Outputs;
+use crate::output::{write_interrupted, Outputs};
 use golden::formats::{events_csv, matrix_csv, NumberStyle};
 use golden::snn::Network;
 use golden::Matrix;
@@ -83,7 +83,11 @@ pub fn run(args: SimSnn) -> Result<(), CliError> {
             }
             return Err(match e {
                 HwError::Unsupported(m) | HwError::BadHostConfig(m) => usage(m),
-                HwError::Stopped { step } => interrupted(&args.out, step, net.params.steps)?,
+                HwError::Stopped { step } => write_interrupted(
+                    &args.out,
+                    (u64::from(step), u64::from(net.params.steps), "steps"),
+                    &["spikes.csv", "state.csv"],
+                )?,
                 HwError::Timeout { .. } => CliError::Check(format!("RTL simulation: {e}")),
                 HwError::Engine(e) => CliError::Tool(e.to_string()),
             });
@@ -121,34 +125,6 @@ pub fn run(args: SimSnn) -> Result<(), CliError> {
         args.out.display()
     );
     Ok(())
-}
-
-/// Ctrl-C: a report marked incomplete replaces the outputs of any earlier
-/// run (no spikes.csv or state.csv is left that could pass for this run's).
-fn interrupted(out: &Path, step: u32, steps: u32) -> Result<CliError, CliError> {
-    #[derive(Serialize)]
-    struct Incomplete {
-        complete: bool,
-        status: &'static str,
-        stopped_in_step: u32,
-        steps: u32,
-    }
-    let report = Incomplete {
-        complete: false,
-        status: "interrupted",
-        stopped_in_step: step,
-        steps,
-    };
-    let mut files = Outputs::new(out);
-    let json = serde_json::to_string_pretty(&report).expect("report serializes");
-    files.stage("report.json", json + "\n");
-    files.remove_stale("spikes.csv");
-    files.remove_stale("state.csv");
-    files.commit()?;
-    Ok(CliError::Interrupted(format!(
-        "in step {step} of {steps}; {} marked incomplete",
-        out.join("report.json").display()
-    )))
 }
 
 fn partial_path(path: &Path) -> PathBuf {

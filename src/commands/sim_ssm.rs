@@ -3,16 +3,16 @@
 //! words, as `golden ssm --engine fixed` writes them) and report.json (the
 //! hardware counters and the throughput at [`super::REPORT_CLOCK_MHZ`]).
 
-use super::{parse_array, REPORT_CLOCK_MHZ};
+use super::{choose_engine_traced, parse_array, REPORT_CLOCK_MHZ};
 use crate::cli::SimSsm;
 use crate::error::CliError;
-use crate::output::Outputs;
+use crate::output::{write_interrupted, Outputs};
 use golden::formats::{matrix_csv, NumberStyle};
 use golden::ssm::fixed::{self, scan::OUT_FRAC, FixedScanInputs};
 use golden::ssm::ScanInputs;
 use golden::Matrix;
 use serde::Serialize;
-use sim::scan::{run_scan_with, ScanOptions, ScanRun, SUPPORTED_SCAN_ARRAYS};
+use sim::scan::{run_scan_with, ScanError, ScanOptions, ScanRun, SUPPORTED_SCAN_ARRAYS};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
@@ -40,6 +40,10 @@ pub struct ScanReport {
     pub tokens_per_s: f64,
     /// Simulated cycles per wall-clock second of this run.
     pub sim_cycles_per_s: f64,
+    /// The simulation engine (`rust` or `verilator`).
+    pub engine: String,
+    /// Always true here: an interrupted run writes a report marked incomplete.
+    pub complete: bool,
 }
 
 impl ScanReport {
@@ -60,6 +64,8 @@ impl ScanReport {
             clock_mhz: REPORT_CLOCK_MHZ,
             tokens_per_s: run.l as f64 / seconds,
             sim_cycles_per_s: run.sim_speed(),
+            engine: run.engine.to_string(),
+            complete: true,
         }
     }
 }
@@ -87,6 +93,7 @@ pub fn run(cmd: SimSsm) -> Result<(), CliError> {
     }
     let fx = FixedScanInputs::quantize(&x);
     let chunk = cmd.chunk.map(|c| c as usize);
+    let engine = choose_engine_traced(cmd.engine, cmd.vcd.is_some())?;
     let run = match &cmd.vcd {
         Some(path) => {
             let file = File::create(path).map_err(|e| CliError::Write(path.clone(), e))?;
@@ -107,11 +114,28 @@ pub fn run(cmd: SimSsm) -> Result<(), CliError> {
             array,
             ScanOptions {
                 chunk,
+                engine,
                 ..Default::default()
             },
         ),
-    }
-    .map_err(|e| CliError::Check(e.to_string()))?;
+    };
+    let run = match run {
+        Ok(run) => run,
+        Err(ScanError::Stopped { cycles }) => {
+            let total = sim::ScanArray::new(array.0, array.1).chunked_cycles(
+                fx.l,
+                fx.d,
+                fx.n,
+                chunk.unwrap_or(fx.l).min(fx.l),
+            );
+            return Err(write_interrupted(
+                &cmd.out,
+                (cycles, total, "cycles"),
+                &["y.csv"],
+            )?);
+        }
+        Err(e) => return Err(CliError::Check(e.to_string())),
+    };
     let report = ScanReport::new(&run);
     let mut files = Outputs::new(&cmd.out);
     files.stage("y.csv", matrix_csv(&y_real(&run), NumberStyle::Float));
@@ -119,7 +143,8 @@ pub fn run(cmd: SimSsm) -> Result<(), CliError> {
     files.stage("report.json", json + "\n");
     files.commit()?;
     println!(
-        "sim ssm: L={} D={} N={} on {}: {} cycles, PE utilization {:.2}%, {:.0} tokens/s at a {} MHz target clock (not a measured Fmax)",
+        "sim ssm ({} engine): L={} D={} N={} on {}: {} cycles, PE utilization {:.2}%, {:.0} tokens/s at a {} MHz target clock (not a measured Fmax)",
+        report.engine,
         run.l,
         run.d,
         run.n,

@@ -135,10 +135,11 @@ pub trait Engine {
     fn set_time(&mut self, _time_ps: u64) {}
 }
 
-/// Which engine a run uses.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which engine a run uses (the library default: the reference, rust).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum EngineKind {
     /// The rust-hdl description, stepped directly.
+    #[default]
     Rust,
     /// The emitted Verilog compiled by Verilator.
     Verilator,

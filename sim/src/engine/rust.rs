@@ -169,16 +169,17 @@ pub trait HasPorts: Block + Default + 'static {
 }
 
 /// The rust-hdl description of `B`, stepped directly: the reference engine.
-pub struct RustEngine<B: HasPorts> {
+/// `'w`: the lifetime of the VCD writer, if any.
+pub struct RustEngine<'w, B: HasPorts> {
     bench: Clocked<B>,
     table: PortTable<B>,
     evals: u64,
-    vcd: Option<VCDProbe<Box<dyn Write>>>,
+    vcd: Option<VCDProbe<Box<dyn Write + 'w>>>,
     /// Trace time of the next evaluation, if the testbench keeps time.
     time: Option<u64>,
 }
 
-impl<B: HasPorts> RustEngine<B> {
+impl<'w, B: HasPorts> RustEngine<'w, B> {
     /// A fresh instance, connected, checked and settled with all inputs 0.
     pub fn new() -> Result<Self, EngineError> {
         let bench = Clocked::new(B::fresh(), B::clock).map_err(EngineError::Rust)?;
@@ -193,7 +194,7 @@ impl<B: HasPorts> RustEngine<B> {
 
     /// Stream a VCD trace of every signal to `w` (one timestamp per eval, a
     /// half clock period of 5 ns apart); nothing is kept in memory.
-    pub fn trace_to(&mut self, w: Box<dyn Write>) {
+    pub fn trace_to(&mut self, w: Box<dyn Write + 'w>) {
         let probe = write_vcd_header(w, &self.bench.uut);
         self.vcd = Some(write_vcd_dump(probe, &self.bench.uut));
     }
@@ -209,7 +210,7 @@ impl<B: HasPorts> RustEngine<B> {
     }
 }
 
-impl<B: HasPorts> Engine for RustEngine<B> {
+impl<B: HasPorts> Engine for RustEngine<'_, B> {
     fn kind(&self) -> &'static str {
         "rust"
     }
