@@ -109,10 +109,7 @@ fn ctrl_c_writes_a_report_marked_incomplete_and_no_result() {
     assert_eq!(r["status"], "interrupted");
     assert_eq!(r["unit"], "cycles");
     let done = r["done"].as_u64().unwrap();
-    assert!(
-        done > 0 && done < r["total"].as_u64().unwrap(),
-        "{r}"
-    );
+    assert!(done > 0 && done < r["total"].as_u64().unwrap(), "{r}");
     assert!(
         !out.join("c.csv").exists(),
         "no result file after an interrupt"

@@ -9,13 +9,16 @@
 //! shared). Prints; asserts only bit-exactness and equal cycle counts.
 
 use golden::ssm::block::gemm_i8;
+use golden::ssm::fixed::{selective_scan_fixed, FixedScanInputs, ScanUnits};
+use golden::ssm::workload::scan_workload;
 use rand::Rng;
-use rtl::ssm::{GemmCore, DEFAULT_ARRAY};
+use rtl::ssm::{GemmCore, ScanCore, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY};
 use sim::engine::replay::{self, Recorder};
 use sim::engine::rust::{HasPorts, RustEngine};
 use sim::engine::verilator::{self, VerilatorEngine};
 use sim::engine::Engine;
 use sim::gemm::{run_gemm_on, GemmOptions};
+use sim::scan::run_scan_on;
 use std::time::Instant;
 
 /// Cycles of the `Simulation` baseline (it runs ~10^3 cycles/s).
@@ -126,5 +129,18 @@ fn main() {
     measure::<GemmCore<{ DEFAULT_ARRAY.rows }, { DEFAULT_ARRAY.cols }>>(
         &format!("GEMM {m}x{k}x{n} on the default GEMM array"),
         &gemm,
+    );
+
+    let (l, d, n) = (64, 32, 16);
+    let x = FixedScanInputs::quantize(&scan_workload(2, l, d, n));
+    let want = selective_scan_fixed(&x, &ScanUnits::default());
+    let scan = |e: &mut dyn Engine| {
+        let r = run_scan_on(e, &x, DEFAULT_SCAN_ARRAY, None).expect("scan runs");
+        assert_eq!(r.y, want, "bit-exact on {}", e.kind());
+        (r.sim_edges, r.sim_seconds)
+    };
+    measure::<ScanCore<{ DEFAULT_SCAN_ARRAY.rows }, { DEFAULT_SCAN_ARRAY.cols }>>(
+        &format!("selective scan L={l} D={d} N={n} on the default scan array"),
+        &scan,
     );
 }

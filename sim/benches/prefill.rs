@@ -3,22 +3,26 @@
 //! L = 1024 tokens. The bit-accurate block reference
 //! (`golden::ssm::block::FixedMambaBlock::trace`) supplies every GEMM
 //! operand and the scan's inputs; each projection runs on the default GEMM
-//! core and the selective scan on the default scan core, on the Verilator
-//! engine, each checked bit for bit against the reference's intermediate.
+//! core and the selective scan on the default scan core (in chunks of 64
+//! steps, the scan system's schedule), on the Verilator engine, each checked
+//! bit for bit against the reference's intermediate.
 //! Prints every stage's cycles (hardware counters) and wall time, and the
 //! layer's total.
 
 use golden::ssm::block::workload::block_workload;
 use golden::ssm::block::{FixedMambaBlock, MambaBlockConfig};
-use rtl::ssm::DEFAULT_ARRAY;
+use rtl::ssm::{DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY};
 use sim::engine::EngineKind;
 use sim::gemm::{run_gemm_with, GemmOptions};
+use sim::scan::{run_scan_with, ScanOptions};
 use std::time::Instant;
 
 const D_MODEL: usize = 768;
 const EXPAND: usize = 2;
 const D_STATE: usize = 16;
 const L: usize = 1024;
+/// Time steps per scan job: the scan system's chunk (its buffers hold 64).
+const SCAN_CHUNK: usize = 64;
 
 fn main() {
     let config = MambaBlockConfig::new(D_MODEL, EXPAND, D_STATE);
@@ -48,23 +52,47 @@ fn main() {
         engine,
         ..GemmOptions::default()
     };
-    let stages = [
+    let gemms = [
         ("in_proj", &trace.norm, &block.in_proj, &trace.in_proj_acc),
         ("x_proj", &trace.u_act, &block.x_proj, &trace.x_proj_acc),
         ("dt_proj", &trace.dt_act, &block.dt_proj, &trace.dt_proj_acc),
-        (
-            "out_proj",
-            &trace.y_act,
-            &block.out_proj,
-            &trace.out_proj_acc,
-        ),
     ];
     println!(
         "  {:<9} {:>18} {:>12} {:>7} {:>12} {:>9}",
         "stage", "shape M×K·K×N", "cycles", "util", "cycles/s", "wall s"
     );
     let (mut total_cycles, mut total_wall) = (0u64, 0f64);
-    for (name, act, linear, want) in stages {
+    let out_proj = (
+        "out_proj",
+        &trace.y_act,
+        &block.out_proj,
+        &trace.out_proj_acc,
+    );
+    for (i, (name, act, linear, want)) in gemms.into_iter().chain([out_proj]).enumerate() {
+        if i == 3 {
+            // The selective scan, between x/dt_proj and out_proj.
+            let x = &trace.scan;
+            let opts = ScanOptions {
+                engine,
+                chunk: Some(SCAN_CHUNK),
+                ..Default::default()
+            };
+            let scan_array = (DEFAULT_SCAN_ARRAY.rows, DEFAULT_SCAN_ARRAY.cols);
+            let run = run_scan_with(x, scan_array, opts).unwrap_or_else(|e| panic!("scan: {e}"));
+            assert_eq!(run.y, trace.y, "scan: bit-exact against the reference");
+            assert_eq!(run.cycles, run.expected_cycles, "scan: closed form");
+            println!(
+                "  {:<9} {:>18} {:>12} {:>6.2}% {:>12.0} {:>9.1}",
+                "scan",
+                format!("L{}·D{}·N{}/{SCAN_CHUNK}", x.l, x.d, x.n),
+                run.cycles,
+                run.utilization * 100.0,
+                run.sim_speed(),
+                run.sim_seconds
+            );
+            total_cycles += run.cycles;
+            total_wall += run.sim_seconds;
+        }
         let (m, k, n) = (act.rows, linear.weights.k, linear.weights.n);
         let run = run_gemm_with(&act.q, &linear.weights.q, m, k, n, array, &opts)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -82,9 +110,11 @@ fn main() {
         total_wall += run.sim_seconds;
     }
     println!(
-        "  layer (projections, GEMM core {}x{}, {} engine): {total_cycles} cycles, {total_wall:.1} s wall",
+        "  layer (GEMM core {}x{}, scan core {}x{}, {} engine): {total_cycles} cycles, {total_wall:.1} s wall",
         array.0,
         array.1,
+        DEFAULT_SCAN_ARRAY.rows,
+        DEFAULT_SCAN_ARRAY.cols,
         engine.name()
     );
 }

@@ -206,6 +206,21 @@ pub fn run_scan_with(
     )
 }
 
+/// The scan on an engine the caller opened for `array`'s [`ScanCore`] (a
+/// recorder, a co-simulation of its own), in chunks of `chunk` steps.
+pub fn run_scan_on(
+    e: &mut dyn Engine,
+    x: &FixedScanInputs,
+    array: ScanArray,
+    chunk: Option<usize>,
+) -> Result<ScanRun, ScanError> {
+    check_shape(x)?;
+    if chunk == Some(0) {
+        return Err(ScanError::Shape("chunks of 0 steps".into()));
+    }
+    drive(e, array, x, chunk, None, (0.0, 1))
+}
+
 fn check_shape(x: &FixedScanInputs) -> Result<(), ScanError> {
     let (l, d, n) = (x.l, x.d, x.n);
     for (name, v) in [("L", l), ("D", d), ("N", n)] {
