@@ -45,7 +45,11 @@ fn main() {
     std::fs::create_dir_all(out).unwrap();
     let mut uut = ScanSystem::<R, C, A>::default();
     uut.connect_all();
-    std::fs::write(out.join("scan_system.v"), generate_verilog(&uut)).unwrap();
+    std::fs::write(
+        out.join("scan_system.v"),
+        rtl::verilog_tidy::tidy(&generate_verilog(&uut)),
+    )
+    .unwrap();
 
     let mut t = String::new();
     let w = &mut t;
