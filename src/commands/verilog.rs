@@ -20,6 +20,7 @@ pub fn selected(
 ) -> Result<Vec<Design>, CliError> {
     let families: Vec<&[Design]> = match family {
         Family::Ssm => vec![designs::SSM],
+        Family::Snn => vec![designs::SNN],
         Family::All => designs::FAMILIES.iter().map(|(_, f)| *f).collect(),
     };
     let known: Vec<&str> = families
