@@ -143,11 +143,13 @@ impl Scope {
             return true;
         }
         // A memory (`reg [7:0] mem[0:15];`) or an unknown range: not a value.
-        if after.trim_start().starts_with('[') || width.is_none() {
-            self.names.remove(name);
-        } else {
-            self.names
-                .insert(name.to_string(), Decl::Net(width.unwrap(), signed));
+        match width {
+            Some(w) if !after.trim_start().starts_with('[') => {
+                self.names.insert(name.to_string(), Decl::Net(w, signed));
+            }
+            _ => {
+                self.names.remove(name);
+            }
         }
         true
     }
@@ -364,11 +366,8 @@ impl Parser<'_> {
     fn binary(&mut self, min: u8) -> Option<usize> {
         let start = self.start();
         let mut l = self.unary()?;
-        loop {
-            let op = match self.peek() {
-                Some(Tok::Op(o)) => *o,
-                _ => break,
-            };
+        while let Some(Tok::Op(op)) = self.peek() {
+            let op = *op;
             let Some(p) = binary_prec(op) else { break };
             if p < min {
                 break;
@@ -875,7 +874,7 @@ fn tidy_statement(line: &str, scope: &Scope) -> Option<String> {
     let eq = rhs_text.find(" = ");
     let le = rhs_text.find(" <= ");
     let (lhs, op, rhs) = match (eq, le) {
-        (Some(e), l) if l.map_or(true, |l| e < l) => (&rhs_text[..e], " = ", &rhs_text[e + 3..]),
+        (Some(e), l) if l.is_none_or(|l| e < l) => (&rhs_text[..e], " = ", &rhs_text[e + 3..]),
         (_, Some(l)) => (&rhs_text[..l], " <= ", &rhs_text[l + 4..]),
         _ => return None,
     };

@@ -40,7 +40,7 @@ pub struct SynapseMemory<const A: usize, const SPRAM: bool> {
     pub write_address: Signal<In, Bits<A>>,
     pub write_data: Signal<In, Bits<32>>,
     pub write_enable: Signal<In, Bit>,
-    _sim: Box<BTreeMap<u64, Bits<32>>>,
+    _sim: BTreeMap<u64, Bits<32>>,
 }
 
 impl<const A: usize, const SPRAM: bool> Logic for SynapseMemory<A, SPRAM> {
