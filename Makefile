@@ -7,7 +7,8 @@
 #   make bench    performance figures: SSM array (utilization, cycles vs L, sim speed) and SNN core (bench-snn)
 #   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
 #   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
-#   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath
+#   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath,
+#                 synapse memory (BRAM/SPRAM); Yosys equivalence of tidied vs rust-hdl Verilog
 #   make synth-scan  Yosys synth_ecp5 of the default scan core, cell counts
 #   make verilog  top-level Verilog of the SSM designs (default arrays) and of the SNN core's builds -> build/verilog/
 #   make lint-verilog  Verilator --lint-only -Wall of every emitted design (waivers: rtl/lint/verilator.vlt) and Yosys' latch check
@@ -107,6 +108,7 @@ cosim: deps hdl-tools cosim-snn
 	for set in ssm-small ssm-plain ssm-edge; do $(CARGO) run --release --locked -p sim --example scan_icarus -- $$set || exit 1; done
 	$(CARGO) run --release --locked -p sim --example gemm_icarus
 	$(CARGO) run --release --locked -p sim --example gemm_system_icarus
+	$(CARGO) test --release --locked -p rtl --test verilog_tidy_equiv -- --include-ignored
 
 cosim-snn: deps hdl-tools
 	$(CARGO) test --release --locked -p sim --test lif_datapath_cosim -- --ignored
