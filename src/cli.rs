@@ -51,10 +51,10 @@ pub struct VerilogArgs {
     /// Output directory: one NAME-RxC.v (SSM) or NAME-BUILD.v (SNN) per design.
     #[arg(long)]
     pub out: PathBuf,
-    /// PE array RxC; without it each mode at its default (scan 4x4, GEMM 8x8).
+    /// PE array RxC (SSM designs); without it each mode at its default (scan 4x4, GEMM 8x8).
     #[arg(long)]
     pub array: Option<String>,
-    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system; repeatable).
+    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system, snn-core; repeatable).
     #[arg(long)]
     pub design: Vec<String>,
 }
@@ -82,10 +82,10 @@ pub struct SynthArgs {
     /// Output directory: synth.json, synth.csv and each design's tool logs and report.
     #[arg(long)]
     pub out: PathBuf,
-    /// PE array RxC; without it each mode at its default (scan 4x4, GEMM 8x8).
+    /// PE array RxC (SSM designs); without it each mode at its default (scan 4x4, GEMM 8x8).
     #[arg(long)]
     pub array: Option<String>,
-    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system; repeatable).
+    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system, snn-core; repeatable).
     #[arg(long)]
     pub design: Vec<String>,
     /// Stop after Yosys (cell counts only, no place and route, no Fmax).

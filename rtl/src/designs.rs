@@ -372,7 +372,7 @@ pub fn select(
         let mut shapes: Vec<String> = family
             .iter()
             .filter(|d| names.is_empty() || names.iter().any(|n| n == d.name))
-            .map(|d| format!("{} {}x{}", d.name, d.array.0, d.array.1))
+            .map(|d| format!("{} {}", d.name, d.shape()))
             .collect();
         shapes.dedup();
         return Err(format!(
