@@ -65,7 +65,7 @@ run: build
 	$(BIN) sim snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-sim
 	@echo "make run: all engines agree within their bounds; outputs in $(BUILD)/run/"
 
-test: deps synth-tools
+test: deps hdl-tools synth-tools
 	$(CARGO) test --workspace --locked
 
 lint: deps
@@ -92,9 +92,10 @@ bench-snn: deps
 verilog-snn: deps
 	$(CARGO) run --release --locked -p rtl --example snn_verilog -- $(BUILD)/verilog
 
+# The UP5K build instantiates SB_SPRAM256KA: Yosys reads its iCE40 cell library.
 check-verilog-snn: verilog-snn hdl-tools
 	for b in ecp5 up5k; do \
-	  yosys -q -p "read_verilog $(BUILD)/verilog/snn_core_$$b.v; hierarchy -top top; proc; check -assert" || exit 1; \
+	  yosys -q -p "read_verilog -lib -specify +/ice40/cells_sim.v; read_verilog $(BUILD)/verilog/snn_core_$$b.v; hierarchy -top top; proc; check -assert" || exit 1; \
 	done
 
 synth-scan: deps hdl-tools
