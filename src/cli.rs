@@ -42,21 +42,22 @@ pub enum Command {
 pub enum Family {
     /// The SSM accelerator: scan core/system, GEMM core/system.
     Ssm,
-    /// Every family compiled into this build (ssm only for now: the
-    /// neuromorphic core joins when it lands).
+    /// The neuromorphic core: its iCE40 UP5K (SPRAM) and ECP5 builds.
+    Snn,
+    /// Every family compiled into this build (ssm and snn).
     All,
 }
 
 #[derive(Args, Debug)]
 pub struct VerilogArgs {
     pub family: Family,
-    /// Output directory: one NAME-RxC.v per design.
+    /// Output directory: one NAME-RxC.v (SSM) or NAME-BUILD.v (SNN) per design.
     #[arg(long)]
     pub out: PathBuf,
-    /// PE array RxC; without it each mode at its default (scan 4x4, GEMM 8x8).
+    /// PE array RxC (SSM designs); without it each mode at its default (scan 4x4, GEMM 8x8).
     #[arg(long)]
     pub array: Option<String>,
-    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system; repeatable).
+    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system, snn-core; repeatable).
     #[arg(long)]
     pub design: Vec<String>,
 }
@@ -67,6 +68,9 @@ pub enum Target {
     /// Lattice LFE5U-85F, CABGA381 (Yosys synth_ecp5 + nextpnr-ecp5).
     #[value(name = "ecp5-85k")]
     Ecp5_85k,
+    /// Lattice iCE40 UP5K, SG48 (Yosys synth_ice40 + nextpnr-ice40).
+    #[value(name = "ice40-up5k")]
+    Ice40Up5k,
 }
 
 #[derive(Args, Debug)]
@@ -74,16 +78,17 @@ pub struct SynthArgs {
     pub family: Family,
     #[arg(long, value_enum)]
     pub target: Target,
-    /// Target clock frequency (MHz) given to nextpnr.
-    #[arg(long, default_value_t = 100.0)]
-    pub freq: f64,
+    /// Target clock frequency (MHz) given to nextpnr; default 100 on the
+    /// ECP5, 30 on the UP5K.
+    #[arg(long)]
+    pub freq: Option<f64>,
     /// Output directory: synth.json, synth.csv and each design's tool logs and report.
     #[arg(long)]
     pub out: PathBuf,
-    /// PE array RxC; without it each mode at its default (scan 4x4, GEMM 8x8).
+    /// PE array RxC (SSM designs); without it each mode at its default (scan 4x4, GEMM 8x8).
     #[arg(long)]
     pub array: Option<String>,
-    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system; repeatable).
+    /// Only these designs (scan-core, scan-system, gemm-core, gemm-system, snn-core; repeatable).
     #[arg(long)]
     pub design: Vec<String>,
     /// Stop after Yosys (cell counts only, no place and route, no Fmax).

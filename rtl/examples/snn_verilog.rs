@@ -10,7 +10,8 @@ use std::path::Path;
 fn write<B: Block>(dir: &Path, name: &str, mut core: B) {
     core.connect_all();
     let path = dir.join(name);
-    std::fs::write(&path, generate_verilog(&core)).expect("write the Verilog");
+    std::fs::write(&path, rtl::verilog_tidy::tidy(&generate_verilog(&core)))
+        .expect("write the Verilog");
     println!("wrote {}", path.display());
 }
 

@@ -1,8 +1,12 @@
 //! The catalogue of designs that leave the repository as Verilog: each
-//! family (`ssm` now; `snn` joins by adding its list to [`FAMILIES`]) is a
-//! list of top-level designs at the array shapes compiled in, each with the
-//! configuration that its header comment records.
+//! family (`ssm`, `snn`) is a list of top-level designs (at the array shapes
+//! compiled in, for the SSM accelerator; per FPGA build, for the
+//! neuromorphic core), each with the configuration that its header comment
+//! records. The Verilog is rust-hdl's, width-tidied by
+//! [`crate::verilog_tidy`].
 
+use crate::snn::config as snn_config;
+use crate::snn::core::SnnCore;
 use crate::ssm::gemm_system::GemmSystem;
 use crate::ssm::scan_system::DefaultScanSystem;
 use crate::ssm::{GemmCore, ScanCore, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY};
@@ -17,12 +21,18 @@ pub const GEMM_SYSTEM_ADDR_BITS: usize = 12;
 /// One top-level design at one array shape.
 #[derive(Clone, Copy, Debug)]
 pub struct Design {
-    /// The family: `ssm`.
+    /// The family: `ssm` or `snn`.
     pub family: &'static str,
-    /// `scan-core`, `scan-system`, `gemm-core` or `gemm-system`.
+    /// `scan-core`, `scan-system`, `gemm-core`, `gemm-system` or `snn-core`.
     pub name: &'static str,
-    /// R×C of the PE array.
+    /// R×C of the PE array; (0, 0) for a design without one (`snn`).
     pub array: (usize, usize),
+    /// The build of a design without an array (`up5k`, `ecp5`, `tiny`):
+    /// names its file and its `array` column; empty for the SSM designs.
+    pub build: &'static str,
+    /// The synthesis targets (`spikescan synth --target`) this build is
+    /// made for; empty: any.
+    pub targets: &'static [&'static str],
     /// Whether `array` is the family's default for this mode.
     pub default: bool,
     /// The number formats of the ports and state, one line.
@@ -33,23 +43,48 @@ pub struct Design {
 }
 
 impl Design {
-    /// `scan-core-4x4`.
+    /// `scan-core-4x4`, `snn-core-up5k`.
     pub fn file_stem(&self) -> String {
-        format!("{}-{}x{}", self.name, self.array.0, self.array.1)
+        format!("{}-{}", self.name, self.shape())
+    }
+
+    /// `4x4` (the array) or `up5k` (the build).
+    pub fn shape(&self) -> String {
+        if self.build.is_empty() {
+            format!("{}x{}", self.array.0, self.array.1)
+        } else {
+            self.build.to_string()
+        }
+    }
+
+    /// Whether this design is built for the synthesis target `target`.
+    pub fn for_target(&self, target: &str) -> bool {
+        self.targets.is_empty() || self.targets.contains(&target)
     }
 
     /// The configuration lines of the header comment, without `// `.
     pub fn config_lines(&self, generator: &str) -> Vec<String> {
-        let mut lines = vec![
-            format!("design:    {} ({})", self.name, self.family),
-            format!(
+        let mut lines = vec![format!("design:    {} ({})", self.name, self.family)];
+        if self.build.is_empty() {
+            lines.push(format!(
                 "array:     {}x{} (R rows x C columns){}",
                 self.array.0,
                 self.array.1,
                 if self.default { ", the default" } else { "" }
-            ),
-            format!("formats:   {}", self.formats),
-        ];
+            ));
+        } else {
+            lines.push(format!(
+                "build:     {} (for {}){}",
+                self.build,
+                self.targets.join(", "),
+                if self.default {
+                    ", a default build"
+                } else {
+                    ""
+                }
+            ));
+        }
+        lines.push(format!("formats:   {}", self.formats));
         if !self.params.is_empty() {
             lines.push(format!("params:    {}", self.params));
         }
@@ -78,7 +113,7 @@ impl Design {
 fn verilog_of<B: Block>(mut uut: B) -> String {
     uut.connect_all();
     check_all(&uut).expect("rust-hdl design checks");
-    generate_verilog(&uut)
+    crate::verilog_tidy::tidy(&generate_verilog(&uut))
 }
 
 fn scan_core<const R: usize, const C: usize>() -> String {
@@ -107,6 +142,8 @@ macro_rules! ssm_shapes {
             family: "ssm",
             name: $name,
             array: ($r, $c),
+            build: "",
+            targets: &[],
             default: $default.rows == $r && $default.cols == $c,
             formats: $formats,
             params: $params,
@@ -266,8 +303,50 @@ pub const SSM: &[Design] = ssm_shapes![
     ),
 ];
 
-/// Every family by name. The neuromorphic core adds `("snn", SNN)` here.
-pub const FAMILIES: &[(&str, &[Design])] = &[("ssm", SSM)];
+fn snn_core<const A: usize, const SPRAM: bool>() -> String {
+    verilog_of(SnnCore::<A, SPRAM>::new())
+}
+
+const SNN_FORMATS: &str = "current-based LIF (Lava bit-accurate): u, v 24-bit two's complement, \
+du, dv 12u, vth 17u, bias mantissa 13 / exponent 3u; synapses int8, 4 per 32-bit word; \
+input accumulators 18-bit; AER events 10-bit neuron index, 4-phase req/ack";
+const SNN_UP5K_PARAMS: &str = "neurons <= 1024 (the default layer 256 -> 256), \
+synapse memory 2^14 words = 64 k int8 synapses (512 kbit) in 2 SB_SPRAM256KA, \
+state 1024 x 49 bit, accumulators 4 x 256 x 18 bit, AER FIFOs 32 + 1024 events";
+const SNN_ECP5_PARAMS: &str = "neurons <= 1024 (the default layer 256 -> 256), \
+synapse memory 2^16 words = 256 k int8 synapses (2 Mbit) in block RAM, \
+state 1024 x 49 bit, accumulators 4 x 256 x 18 bit, AER FIFOs 32 + 1024 events";
+
+/// The neuromorphic core's builds: the iCE40 UP5K build (synapses in SPRAM)
+/// and the ECP5 build (synapses in block RAM, the build the simulator runs).
+/// Sizes in [`crate::snn::config`].
+pub const SNN: &[Design] = &[
+    Design {
+        family: "snn",
+        name: "snn-core",
+        array: (0, 0),
+        build: "up5k",
+        targets: &["ice40-up5k"],
+        default: true,
+        formats: SNN_FORMATS,
+        params: SNN_UP5K_PARAMS,
+        emit: snn_core::<{ snn_config::UP5K_SYNAPSE_ADDR_BITS }, true>,
+    },
+    Design {
+        family: "snn",
+        name: "snn-core",
+        array: (0, 0),
+        build: "ecp5",
+        targets: &["ecp5-85k"],
+        default: true,
+        formats: SNN_FORMATS,
+        params: SNN_ECP5_PARAMS,
+        emit: snn_core::<{ snn_config::SYNAPSE_ADDR_BITS }, false>,
+    },
+];
+
+/// Every family by name.
+pub const FAMILIES: &[(&str, &[Design])] = &[("ssm", SSM), ("snn", SNN)];
 
 /// The designs of `family` to emit: with `array`, every design compiled at
 /// that shape (an error naming the shapes when there is none); without it,
@@ -291,7 +370,7 @@ pub fn select(
         let mut shapes: Vec<String> = family
             .iter()
             .filter(|d| names.is_empty() || names.iter().any(|n| n == d.name))
-            .map(|d| format!("{} {}x{}", d.name, d.array.0, d.array.1))
+            .map(|d| format!("{} {}", d.name, d.shape()))
             .collect();
         shapes.dedup();
         return Err(format!(
@@ -326,6 +405,22 @@ mod tests {
             .contains("gemm-core 8x8"));
         let d = select(SSM, Some((2, 3)), &["gemm-core".to_string()]).unwrap();
         assert_eq!(d.len(), 1);
+    }
+
+    #[test]
+    fn snn_builds_are_named_by_build_and_made_for_their_target() {
+        let d = select(SNN, None, &[]).unwrap();
+        let stems: Vec<String> = d.iter().map(|d| d.file_stem()).collect();
+        assert_eq!(stems, ["snn-core-up5k", "snn-core-ecp5"]);
+        assert!(d[0].for_target("ice40-up5k") && !d[0].for_target("ecp5-85k"));
+        assert!(d[1].for_target("ecp5-85k") && !d[1].for_target("ice40-up5k"));
+        assert!(SSM.iter().all(|d| d.for_target("ice40-up5k")));
+        let lines = d[0].config_lines("g");
+        assert_eq!(
+            lines[1],
+            "build:     up5k (for ice40-up5k), a default build"
+        );
+        assert!(select(SNN, Some((4, 4)), &[]).is_err());
     }
 
     #[test]

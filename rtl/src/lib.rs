@@ -16,3 +16,4 @@
 pub mod designs;
 pub mod snn;
 pub mod ssm;
+pub mod verilog_tidy;

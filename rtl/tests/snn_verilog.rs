@@ -35,11 +35,18 @@ fn core_generates_checked_verilog() {
 }
 
 #[test]
-fn up5k_build_generates_checked_verilog_with_a_smaller_synapse_memory() {
+fn up5k_build_generates_checked_verilog_with_the_synapses_in_spram() {
     let v = verilog(SnnCoreUp5k::new());
+    // 16 k words x 32 bits: two SB_SPRAM256KA (16 k x 16) side by side.
+    assert_eq!(
+        v.matches("SB_SPRAM256KA spram_").count(),
+        2,
+        "two SPRAM instances"
+    );
+    assert!(v.contains("module SB_SPRAM256KA("), "simulation model");
     assert!(
-        v.contains("reg[31:0] mem[16383:0]"),
-        "16 k-word synapse RAM"
+        !v.contains("reg[31:0] mem[16383:0]"),
+        "no inferred synapse RAM"
     );
     assert!(!v.contains("mem[65535:0]"));
 }

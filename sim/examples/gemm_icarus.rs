@@ -48,7 +48,11 @@ fn main() {
     std::fs::create_dir_all(dir).unwrap();
     let mut uut = GemmCore::<R, C>::default();
     uut.connect_all();
-    std::fs::write(dir.join("gemm_core.v"), generate_verilog(&uut)).unwrap();
+    std::fs::write(
+        dir.join("gemm_core.v"),
+        rtl::verilog_tidy::tidy(&generate_verilog(&uut)),
+    )
+    .unwrap();
     std::fs::write(dir.join("tb.v"), testbench(&a, &b, &want, m, k, n, cycles)).unwrap();
 
     let text = compile_and_run(dir, "tb.vvp", &["tb.v", "gemm_core.v"]);

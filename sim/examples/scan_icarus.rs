@@ -58,7 +58,11 @@ fn main() {
     std::fs::create_dir_all(out).unwrap();
     let mut uut = ScanSystem::<R, C, A, T, S>::default();
     uut.connect_all();
-    std::fs::write(out.join("scan_system.v"), generate_verilog(&uut)).unwrap();
+    std::fs::write(
+        out.join("scan_system.v"),
+        rtl::verilog_tidy::tidy(&generate_verilog(&uut)),
+    )
+    .unwrap();
 
     let mut t = String::new();
     let w = &mut t;

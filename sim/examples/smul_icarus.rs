@@ -24,7 +24,11 @@ fn check<const A: usize, const B: usize>(rng: &mut golden::rng::Rng) -> usize {
     uut.a.connect();
     uut.b.connect();
     uut.connect_all();
-    std::fs::write(dir.join("smul.v"), generate_verilog(&uut)).unwrap();
+    std::fs::write(
+        dir.join("smul.v"),
+        rtl::verilog_tidy::tidy(&generate_verilog(&uut)),
+    )
+    .unwrap();
     // Operands as raw A-/B-bit words: corners and random.
     let corners = |w: usize| {
         let m = (1u64 << w) - 1;

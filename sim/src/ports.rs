@@ -49,9 +49,9 @@ impl<const R: usize, const C: usize> HasPorts for GemmCore<R, C> {
     }
 }
 
-impl<const A: usize> HasPorts for SnnCore<A> {
+impl<const A: usize, const SPRAM: bool> HasPorts for SnnCore<A, SPRAM> {
     fn design_name() -> String {
-        format!("snn-core-a{A}")
+        format!("snn-core-a{A}{}", if SPRAM { "-spram" } else { "" })
     }
     fn clock(&mut self) -> &mut Signal<In, Clock> {
         &mut self.clock

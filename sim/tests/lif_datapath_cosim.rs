@@ -105,7 +105,11 @@ fn verilog_lif_datapath_matches_the_reference() {
     let dir = tempfile::tempdir().unwrap();
     let mut uut = LifDatapath::default();
     uut.connect_all();
-    std::fs::write(dir.path().join("dut.v"), generate_verilog(&uut)).unwrap();
+    std::fs::write(
+        dir.path().join("dut.v"),
+        rtl::verilog_tidy::tidy(&generate_verilog(&uut)),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("tb.v"), TESTBENCH).unwrap();
     std::fs::write(dir.path().join("vectors.txt"), vectors).unwrap();
     let status = Command::new("iverilog")

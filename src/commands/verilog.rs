@@ -20,6 +20,7 @@ pub fn selected(
 ) -> Result<Vec<Design>, CliError> {
     let families: Vec<&[Design]> = match family {
         Family::Ssm => vec![designs::SSM],
+        Family::Snn => vec![designs::SNN],
         Family::All => designs::FAMILIES.iter().map(|(_, f)| *f).collect(),
     };
     let known: Vec<&str> = families
@@ -36,10 +37,15 @@ pub fn selected(
     }
     let array = match array {
         None => None,
+        Some(_) if family == Family::Snn => {
+            return Err(CliError::Usage(
+                "--array: the SNN core has builds (up5k, ecp5), not PE arrays".to_string(),
+            ))
+        }
         Some(text) => {
             let shapes: Vec<(usize, usize)> = families
                 .iter()
-                .flat_map(|f| f.iter().map(|d| d.array))
+                .flat_map(|f| f.iter().filter(|d| d.build.is_empty()).map(|d| d.array))
                 .collect();
             Some(super::parse_array(text, &shapes)?)
         }

@@ -48,6 +48,7 @@
 use super::aer_receiver::AerReceiver;
 use super::aer_transmitter::AerTransmitter;
 use super::lif_datapath::LifDatapath;
+use super::synapse_memory::SynapseMemory;
 use rust_hdl::prelude::*;
 
 #[derive(Copy, Clone, Debug, PartialEq, LogicState)]
@@ -75,17 +76,19 @@ pub enum CoreState {
     WaitOutput,
 }
 
-/// The core for the ECP5 target: 2^16 synapse words (256 k synapses,
-/// 2 Mbit, 128 DP16KD).
-pub type SnnCoreEcp5 = SnnCore<{ super::config::SYNAPSE_ADDR_BITS }>;
+/// The core for the ECP5 target (and the one the simulator runs): 2^16
+/// synapse words (256 k synapses, 2 Mbit, 128 DP16KD) in inferred block RAM.
+pub type SnnCoreEcp5 = SnnCore<{ super::config::SYNAPSE_ADDR_BITS }, false>;
 /// The core for the iCE40 UP5K: 2^14 synapse words (64 k synapses,
-/// 512 kbit: two of the four SPRAMs), enough for the default 256 → 256 layer.
-pub type SnnCoreUp5k = SnnCore<{ super::config::UP5K_SYNAPSE_ADDR_BITS }>;
+/// 512 kbit) in two of the four SB_SPRAM256KA, enough for the default
+/// 256 → 256 layer.
+pub type SnnCoreUp5k = SnnCore<{ super::config::UP5K_SYNAPSE_ADDR_BITS }, true>;
 
 /// The core; `SYNAPSE_ADDR_BITS` (≤ 16) sizes the synapse memory at
-/// 2^SYNAPSE_ADDR_BITS words of four int8 synapses.
+/// 2^SYNAPSE_ADDR_BITS words of four int8 synapses; `SPRAM` puts it in
+/// iCE40 SPRAM (see [`SynapseMemory`]; then SYNAPSE_ADDR_BITS ≤ 14).
 #[derive(LogicBlock, Default)]
-pub struct SnnCore<const SYNAPSE_ADDR_BITS: usize> {
+pub struct SnnCore<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> {
     pub clock: Signal<In, Clock>,
     // Configuration port (core clock domain).
     pub cfg_write: Signal<In, Bit>,
@@ -121,7 +124,7 @@ pub struct SnnCore<const SYNAPSE_ADDR_BITS: usize> {
     pub events_out: Signal<Out, Bits<32>>,
     pub events_sent: Signal<Out, Bits<32>>,
     // Memories.
-    synapses: RAM<Bits<32>, SYNAPSE_ADDR_BITS>,
+    synapses: SynapseMemory<SYNAPSE_ADDR_BITS, SPRAM>,
     acc0: RAM<Bits<18>, 8>,
     acc1: RAM<Bits<18>, 8>,
     acc2: RAM<Bits<18>, 8>,
@@ -198,7 +201,7 @@ fn zeroed<D: Synth, const N: usize>() -> RAM<D, N> {
     RAM::new((0..1u64 << N).map(|a| (a.into(), D::default())).collect())
 }
 
-impl<const SYNAPSE_ADDR_BITS: usize> SnnCore<SYNAPSE_ADDR_BITS> {
+impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> SnnCore<SYNAPSE_ADDR_BITS, SPRAM> {
     /// The core in its reset state: accumulators, neuron states and the
     /// active bitmap at zero (the synapse memory is written in full through
     /// the configuration port before a run). Use this, not `default()`,
@@ -216,7 +219,9 @@ impl<const SYNAPSE_ADDR_BITS: usize> SnnCore<SYNAPSE_ADDR_BITS> {
     }
 }
 
-impl<const SYNAPSE_ADDR_BITS: usize> Logic for SnnCore<SYNAPSE_ADDR_BITS> {
+impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
+    for SnnCore<SYNAPSE_ADDR_BITS, SPRAM>
+{
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -266,8 +271,7 @@ impl<const SYNAPSE_ADDR_BITS: usize> Logic for SnnCore<SYNAPSE_ADDR_BITS> {
             cnt_sent
         );
         clock!(self, clock, aer_in, aer_out, tick_sync);
-        self.synapses.read_clock.next = self.clock.val();
-        self.synapses.write_clock.next = self.clock.val();
+        self.synapses.clock.next = self.clock.val();
         self.acc0.read_clock.next = self.clock.val();
         self.acc0.write_clock.next = self.clock.val();
         self.acc1.read_clock.next = self.clock.val();
@@ -429,6 +433,9 @@ impl<const SYNAPSE_ADDR_BITS: usize> Logic for SnnCore<SYNAPSE_ADDR_BITS> {
                 | (bit_cast::<32, 1>(1.into()) << self.upd_neuron.q.val().get_bits::<5>(0)));
         }
         self.new_bits.d.next = self.bits_now.val();
+        // The bitmap word is written only in UpdateWriteBack; this default
+        // keeps the combinational block free of a latch.
+        self.active.write_data.next = self.bits_now.val();
         if self.upd_valid.q.val() {
             self.neuron_state.write_enable.next = true;
             // The accumulator of the updated neuron is cleared for the next step.

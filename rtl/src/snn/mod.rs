@@ -6,6 +6,7 @@
 //! - [`lif_datapath`]: one LIF update, combinational;
 //! - [`aer_receiver`], [`aer_transmitter`]: 4-phase handshakes, 2-flop
 //!   synchronizers, block-RAM event FIFOs;
+//! - [`synapse_memory`]: the synapse memory, block RAM or iCE40 SPRAM;
 //! - [`core`]: memories, phases, step barrier, counters (the top).
 
 pub mod aer_receiver;
@@ -14,3 +15,4 @@ pub mod config;
 pub mod core;
 pub mod decay_multiplier;
 pub mod lif_datapath;
+pub mod synapse_memory;

@@ -80,11 +80,12 @@ pub fn version() -> Result<String, String> {
         .clone()
 }
 
-/// The Verilog that rust-hdl emits for a fresh instance of `B`.
+/// The Verilog of a fresh instance of `B` as `spikescan verilog` writes it:
+/// rust-hdl's output through [`rtl::verilog_tidy::tidy`].
 pub fn emitted_verilog<B: HasPorts>() -> String {
     let mut uut = B::fresh();
     uut.connect_all();
-    rust_hdl::prelude::generate_verilog(&uut)
+    rtl::verilog_tidy::tidy(&rust_hdl::prelude::generate_verilog(&uut))
 }
 
 /// Where compiled models are cached.
