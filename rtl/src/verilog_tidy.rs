@@ -45,6 +45,61 @@ use std::fmt::Write as _;
 
 /// The Verilog text with its widths tidied (see the module documentation).
 pub fn tidy(verilog: &str) -> String {
+    drop_unused_localparams(&tidy_widths(verilog))
+}
+
+/// A character of a Verilog identifier as rust-hdl writes them (`a$b_0`).
+fn ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// Whether `name` occurs in `text` as a whole identifier.
+fn mentions(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        !before.is_some_and(ident_char) && !after.is_some_and(ident_char)
+    })
+}
+
+/// Removes each `localparam` that nothing in its module refers to any more
+/// (rule 1 and 2 write sized constants as literals of the width they are
+/// used at, which can leave the declaration unused). Removing an unused
+/// constant changes no value.
+fn drop_unused_localparams(verilog: &str) -> String {
+    let mut out = String::with_capacity(verilog.len());
+    let mut module: Vec<&str> = Vec::new();
+    let flush = |module: &mut Vec<&str>, out: &mut String| {
+        for (i, line) in module.iter().enumerate() {
+            let name = line
+                .trim()
+                .strip_prefix("localparam ")
+                .and_then(|r| r.split_once('='))
+                .map(|(n, _)| n.trim());
+            let used = name.is_none_or(|n| {
+                module
+                    .iter()
+                    .enumerate()
+                    .any(|(j, other)| j != i && mentions(other, n))
+            });
+            if used {
+                out.push_str(line);
+            }
+        }
+        module.clear();
+    };
+    for line in verilog.split_inclusive('\n') {
+        if line.trim_start().starts_with("module ") {
+            flush(&mut module, &mut out);
+        }
+        module.push(line);
+    }
+    flush(&mut module, &mut out);
+    out
+}
+
+/// Rules 1–3 of the module documentation.
+fn tidy_widths(verilog: &str) -> String {
     let mut out = String::with_capacity(verilog.len() + verilog.len() / 8);
     let mut scope = Scope::default();
     for line in verilog.split_inclusive('\n') {
@@ -992,6 +1047,19 @@ mod tests {
             one("assign data = (wide + 32'h2);"),
             "assign data = (wide + 16'h2);"
         );
+    }
+
+    #[test]
+    fn constants_written_as_literals_lose_their_unused_declaration() {
+        let v = "module top$a(off,addr);\n    input wire  [15:0] off;\n    output reg  [31:0] addr;\n    localparam  recip = 16'h4000;\n    localparam  field = 16'h8;\n    localparam  field_2 = 16'h1;\n    always @(*) begin\n        addr = ((off * recip) << field);\n    end\nendmodule\nmodule top$b(x);\n    localparam  recip = 16'h2;\n    output wire [15:0] x;\n    assign x = recip;\nendmodule\n";
+        let t = tidy(v);
+        let first = &t[..t.find("module top$b").unwrap()];
+        assert!(!first.contains("localparam  recip"), "{t}");
+        assert!(first.contains("localparam  field = 16'h8;"), "{t}");
+        // `field_2` is not `field`: unused, and removed.
+        assert!(!first.contains("field_2"), "{t}");
+        // The second module still uses its own `recip`.
+        assert!(t[t.find("module top$b").unwrap()..].contains("localparam  recip = 16'h2;"));
     }
 
     #[test]
