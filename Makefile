@@ -8,7 +8,7 @@
 #                 simulation engines side by side (bench-engines), a d_model=768 layer prefill (bench-prefill)
 #   make scan-default  the default scan workload (L=256, D=128, N=16) on the RTL, bit-exact check
 #   make test-snn-long  the long (ignored) bit-exact runs of the SNN core
-#   make cosim    emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath,
+#   make cosim    spikescan cosim ssm/snn (Verilator vs rust-hdl, lockstep); emitted Verilog under Icarus: multipliers, scan system on 3 vector sets, GEMM core and system, SNN LIF datapath,
 #                 synapse memory (BRAM/SPRAM); Yosys equivalence of tidied vs rust-hdl Verilog
 #   make synth-scan  Yosys synth_ecp5 of the default scan core, cell counts
 #   make synth-scan-system  the same for the default scan system (core + buffers for chunks of 64)
@@ -56,7 +56,7 @@ synth-tools: hdl-tools
 build: deps
 	$(CARGO) build --release --locked --bin spikescan
 
-run: build
+run: build hdl-tools
 	$(BIN) gen ssm --out $(BUILD)/run/ssm
 	$(BIN) gen snn --out $(BUILD)/run/snn
 	$(BIN) verify ssm --report $(BUILD)/run/verify-ssm.json
@@ -65,6 +65,8 @@ run: build
 	$(BIN) golden snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-out
 	$(BIN) sim ssm --inputs $(BUILD)/run/ssm --out $(BUILD)/run/ssm-sim
 	$(BIN) sim snn --net $(BUILD)/run/snn --out $(BUILD)/run/snn-sim
+	$(BIN) cosim ssm
+	$(BIN) cosim snn
 	@echo "make run: all engines agree within their bounds; outputs in $(BUILD)/run/"
 
 test: deps hdl-tools synth-tools
@@ -121,14 +123,18 @@ synth-scan-system: deps hdl-tools
 	yosys -q -p "read_verilog $(BUILD)/synth/scansys4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scansys4x4-stat.txt stat"
 	@grep -E "LUT4|CCU2C|TRELLIS_FF|MULT18X18D|DP16KD" $(BUILD)/synth/scansys4x4-stat.txt
 
-cosim: deps hdl-tools cosim-snn
+cosim: build hdl-tools cosim-snn
+	$(BIN) cosim ssm --chunk 24
+	$(BIN) cosim ssm --inputs golden/vectors/ssm-edge --scan-array 3x2 --gemm-array 2x3
 	$(CARGO) run --release --locked -p sim --example smul_icarus
 	for set in ssm-small ssm-plain ssm-edge; do $(CARGO) run --release --locked -p sim --example scan_icarus -- $$set || exit 1; done
 	$(CARGO) run --release --locked -p sim --example gemm_icarus
 	$(CARGO) run --release --locked -p sim --example gemm_system_icarus
 	$(CARGO) test --release --locked -p rtl --test verilog_tidy_equiv -- --include-ignored
 
-cosim-snn: deps hdl-tools
+cosim-snn: build hdl-tools
+	$(BIN) cosim snn --clock-ratio 2.5 --backpressure 0.3
+	$(BIN) cosim snn --net golden/vectors/snn-recurrent --clock-ratio 0.4
 	$(CARGO) test --release --locked -p sim --test lif_datapath_cosim -- --ignored
 	$(CARGO) test --release --locked -p sim --test synapse_memory_cosim
 
