@@ -61,7 +61,7 @@ fn main() {
         "  {:<9} {:>18} {:>12} {:>7} {:>12} {:>9}",
         "stage", "shape M×K·K×N", "cycles", "util", "cycles/s", "wall s"
     );
-    let (mut total_cycles, mut total_wall) = (0u64, 0f64);
+    let mut total = Total::default();
     let out_proj = (
         "out_proj",
         &trace.y_act,
@@ -81,40 +81,46 @@ fn main() {
             let run = run_scan_with(x, scan_array, opts).unwrap_or_else(|e| panic!("scan: {e}"));
             assert_eq!(run.y, trace.y, "scan: bit-exact against the reference");
             assert_eq!(run.cycles, run.expected_cycles, "scan: closed form");
-            println!(
-                "  {:<9} {:>18} {:>12} {:>6.2}% {:>12.0} {:>9.1}",
-                "scan",
-                format!("L{}·D{}·N{}/{SCAN_CHUNK}", x.l, x.d, x.n),
-                run.cycles,
-                run.utilization * 100.0,
-                run.sim_speed(),
-                run.sim_seconds
-            );
-            total_cycles += run.cycles;
-            total_wall += run.sim_seconds;
+            let shape = format!("L{}·D{}·N{}/{SCAN_CHUNK}", x.l, x.d, x.n);
+            let figures = (run.cycles, run.utilization, run.sim_seconds);
+            total.add("scan", &shape, figures);
         }
         let (m, k, n) = (act.rows, linear.weights.k, linear.weights.n);
         let run = run_gemm_with(&act.q, &linear.weights.q, m, k, n, array, &opts)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(&run.c, want, "{name}: bit-exact against the reference");
         assert_eq!(run.cycles, run.expected_cycles, "{name}: closed form");
-        println!(
-            "  {name:<9} {:>18} {:>12} {:>6.2}% {:>12.0} {:>9.1}",
-            format!("{m}×{k}·{k}×{n}"),
-            run.cycles,
-            run.utilization * 100.0,
-            run.sim_speed(),
-            run.sim_seconds
-        );
-        total_cycles += run.cycles;
-        total_wall += run.sim_seconds;
+        let shape = format!("{m}×{k}·{k}×{n}");
+        total.add(name, &shape, (run.cycles, run.utilization, run.sim_seconds));
     }
     println!(
-        "  layer (GEMM core {}x{}, scan core {}x{}, {} engine): {total_cycles} cycles, {total_wall:.1} s wall",
+        "  layer (GEMM core {}x{}, scan core {}x{}, {} engine): {} cycles, {:.1} s wall",
         array.0,
         array.1,
         DEFAULT_SCAN_ARRAY.rows,
         DEFAULT_SCAN_ARRAY.cols,
-        engine.name()
+        engine.name(),
+        total.cycles,
+        total.seconds
     );
+}
+
+/// The layer's running totals; [`Total::add`] prints a stage's row.
+#[derive(Default)]
+struct Total {
+    cycles: u64,
+    seconds: f64,
+}
+
+impl Total {
+    /// A stage of `cycles` (hardware counter) at PE `utilization`, simulated in `seconds`.
+    fn add(&mut self, stage: &str, shape: &str, (cycles, utilization, seconds): (u64, f64, f64)) {
+        println!(
+            "  {stage:<9} {shape:>18} {cycles:>12} {:>6.2}% {:>12.0} {seconds:>9.1}",
+            utilization * 100.0,
+            cycles as f64 / seconds.max(1e-9),
+        );
+        self.cycles += cycles;
+        self.seconds += seconds;
+    }
 }

@@ -66,6 +66,20 @@ pub fn checkpoint(progress: &Progress) -> Result<(), Stopped> {
     Ok(())
 }
 
+/// [`checkpoint`] for a driver counting clock cycles: only every
+/// [`CHECKPOINT_CYCLES`]-th cycle reports and checks for a stop.
+pub fn cycle_checkpoint(cycles: u64, expected: u64, started: Instant) -> Result<(), Stopped> {
+    if !cycles.is_multiple_of(CHECKPOINT_CYCLES) {
+        return Ok(());
+    }
+    checkpoint(&Progress {
+        cycles,
+        expected,
+        unit: "cycles",
+        started,
+    })
+}
+
 /// A one-line progress bar: `[#####-----]  52%  1.23 M cycles/s  ETA 14 s`.
 pub fn bar(p: &Progress) -> String {
     const WIDTH: usize = 24;

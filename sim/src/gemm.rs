@@ -12,9 +12,9 @@
 //! hardware; [`SUPPORTED_ARRAYS`] lists the shapes compiled in, and any other
 //! shape is an [`GemmError::UnsupportedArray`].
 
-use crate::control::{self, Progress, CHECKPOINT_CYCLES};
+use crate::control;
 use crate::counters::{CounterPorts, Counters};
-use crate::engine::{self, ClockPort, Engine, EngineError, EngineKind, In, Out};
+use crate::engine::{self, request, ClockPort, Engine, EngineError, EngineKind, In, Out};
 use rand::Rng as _;
 use rtl::ssm::{GemmConfig, GemmCore, MAX_DIM};
 use std::fmt;
@@ -290,11 +290,6 @@ impl Ports {
     }
 }
 
-/// A memory request `(enable, row, column)`, if enabled.
-fn request(e: &dyn Engine, (en, row, col): (Out, Out, Out)) -> Option<(usize, usize)> {
-    (e.get(en) == 1).then(|| (e.get(row) as usize, e.get(col) as usize))
-}
-
 impl Job<'_> {
     /// Serve the core's scratchpad ports on `e`, an R×C array, until it is done.
     fn run(&self, e: &mut dyn Engine, cfg: GemmConfig) -> Result<GemmRun, GemmError> {
@@ -343,15 +338,8 @@ impl Job<'_> {
             if cycles > limit {
                 return Err(GemmError::Sim(format!("not finished after {limit} cycles")));
             }
-            if cycles.is_multiple_of(CHECKPOINT_CYCLES) {
-                control::checkpoint(&Progress {
-                    cycles,
-                    expected,
-                    unit: "cycles",
-                    started,
-                })
+            control::cycle_checkpoint(cycles, expected, started)
                 .map_err(|s| GemmError::Stopped { cycles: s.cycles })?;
-            }
             // Sample this cycle's requests (reads see memory before this cycle's write).
             let a_rd = request(e, p.a_rd);
             let b_rd = request(e, p.b_rd);

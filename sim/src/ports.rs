@@ -5,20 +5,40 @@
 use crate::engine::rust::{HasPorts, PortTable};
 use rtl::snn::core::SnnCore;
 use rtl::ssm::{GemmCore, ScanCore};
-use rust_hdl::prelude::{Clock, In, Signal};
+use rust_hdl::prelude::{Bits, Clock, In, Signal};
+
+/// [`HasPorts::clock`] and [`HasPorts::clock_high`] of a design whose clock
+/// input is the field `clock`.
+macro_rules! clock_field {
+    () => {
+        fn clock(&mut self) -> &mut Signal<In, Clock> {
+            &mut self.clock
+        }
+        fn clock_high(&self) -> bool {
+            self.clock.val().clk
+        }
+    };
+}
+
+/// The SSM cores' four performance-counter outputs (see [`crate::counters`]).
+fn ssm_counters<B: 'static>(
+    table: PortTable<B>,
+    [cycles, busy, stall, bubble]: [fn(&B) -> &Signal<rust_hdl::prelude::Out, Bits<48>>; 4],
+) -> PortTable<B> {
+    table
+        .output("cycles", cycles)
+        .output("busy_pe_cycles", busy)
+        .output("stall_cycles", stall)
+        .output("bubble_cycles", bubble)
+}
 
 impl<const R: usize, const C: usize> HasPorts for GemmCore<R, C> {
     fn design_name() -> String {
         format!("gemm-core-{R}x{C}")
     }
-    fn clock(&mut self) -> &mut Signal<In, Clock> {
-        &mut self.clock
-    }
-    fn clock_high(&self) -> bool {
-        self.clock.val().clk
-    }
+    clock_field!();
     fn port_table() -> PortTable<Self> {
-        PortTable::<Self>::default()
+        let table = PortTable::<Self>::default()
             .input("clock", |u| &mut u.clock)
             .input("go", |u| &mut u.go)
             .input("dim_m", |u| &mut u.dim_m)
@@ -41,11 +61,16 @@ impl<const R: usize, const C: usize> HasPorts for GemmCore<R, C> {
             .output("c_wr_m", |u| &u.c_wr_m)
             .output("c_wr_n0", |u| &u.c_wr_n0)
             .outputs("c_wr_data", C, |u, i| &u.c_wr_data[i])
-            .output("busy", |u| &u.busy)
-            .output("cycles", |u| &u.cycles)
-            .output("busy_pe_cycles", |u| &u.busy_pe_cycles)
-            .output("stall_cycles", |u| &u.stall_cycles)
-            .output("bubble_cycles", |u| &u.bubble_cycles)
+            .output("busy", |u| &u.busy);
+        ssm_counters(
+            table,
+            [
+                |u| &u.cycles,
+                |u| &u.busy_pe_cycles,
+                |u| &u.stall_cycles,
+                |u| &u.bubble_cycles,
+            ],
+        )
     }
 }
 
@@ -53,12 +78,7 @@ impl<const A: usize, const SPRAM: bool> HasPorts for SnnCore<A, SPRAM> {
     fn design_name() -> String {
         format!("snn-core-a{A}{}", if SPRAM { "-spram" } else { "" })
     }
-    fn clock(&mut self) -> &mut Signal<In, Clock> {
-        &mut self.clock
-    }
-    fn clock_high(&self) -> bool {
-        self.clock.val().clk
-    }
+    clock_field!();
     fn fresh() -> Self {
         Self::new()
     }
@@ -98,14 +118,9 @@ impl<const R: usize, const C: usize> HasPorts for ScanCore<R, C> {
     fn design_name() -> String {
         format!("scan-core-{R}x{C}")
     }
-    fn clock(&mut self) -> &mut Signal<In, Clock> {
-        &mut self.clock
-    }
-    fn clock_high(&self) -> bool {
-        self.clock.val().clk
-    }
+    clock_field!();
     fn port_table() -> PortTable<Self> {
-        PortTable::<Self>::default()
+        let table = PortTable::<Self>::default()
             .input("clock", |u| &mut u.clock)
             .input("go", |u| &mut u.go)
             .input("dim_l", |u| &mut u.dim_l)
@@ -149,10 +164,15 @@ impl<const R: usize, const C: usize> HasPorts for ScanCore<R, C> {
             .outputs("y_wr_t", R, |u, i| &u.y_wr_t[i])
             .outputs("y_wr_d0", R, |u, i| &u.y_wr_d0[i])
             .outputs("y_wr_data", R, |u, i| &u.y_wr_data[i])
-            .output("busy", |u| &u.busy)
-            .output("cycles", |u| &u.cycles)
-            .output("busy_pe_cycles", |u| &u.busy_pe_cycles)
-            .output("stall_cycles", |u| &u.stall_cycles)
-            .output("bubble_cycles", |u| &u.bubble_cycles)
+            .output("busy", |u| &u.busy);
+        ssm_counters(
+            table,
+            [
+                |u| &u.cycles,
+                |u| &u.busy_pe_cycles,
+                |u| &u.stall_cycles,
+                |u| &u.bubble_cycles,
+            ],
+        )
     }
 }

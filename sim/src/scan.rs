@@ -19,10 +19,10 @@
 //! ([`ScanOptions::vcd`]): rust-hdl's VCD probe writes each change as it
 //! happens, nothing is kept in memory.
 
-use crate::control::{self, Progress, CHECKPOINT_CYCLES};
+use crate::control;
 use crate::counters::{CounterPorts, Counters};
 use crate::engine::rust::RustEngine;
-use crate::engine::{self, ClockPort, Engine, EngineError, EngineKind, In, Out};
+use crate::engine::{self, request, ClockPort, Engine, EngineError, EngineKind, In, Out};
 use golden::ssm::fixed::FixedScanInputs;
 use rand::Rng as _;
 use rtl::ssm::{ScanArray, ScanCore, MAX_DIM};
@@ -356,11 +356,6 @@ impl Ports {
     }
 }
 
-/// A memory request `(enable, index, index)`, if enabled.
-fn request(e: &dyn Engine, (en, i, j): (Out, Out, Out)) -> Option<(usize, usize)> {
-    (e.get(en) == 1).then(|| (e.get(i) as usize, e.get(j) as usize))
-}
-
 /// Two's complement `v` as a port word (the engine masks it to the port's width).
 fn word(v: i64) -> u64 {
     v as u64
@@ -441,15 +436,8 @@ fn drive(
             if cycles > limit {
                 return Err(ScanError::Sim(format!("not finished after {limit} cycles")));
             }
-            if cycles.is_multiple_of(CHECKPOINT_CYCLES) {
-                control::checkpoint(&Progress {
-                    cycles,
-                    expected: expected_total,
-                    unit: "cycles",
-                    started,
-                })
+            control::cycle_checkpoint(cycles, expected_total, started)
                 .map_err(|s| ScanError::Stopped { cycles: s.cycles })?;
-            }
             // This cycle's requests; reads see the memories before this cycle's writes.
             let row_rd = request(e, p.row_rd);
             let bc_rd = request(e, p.bc_rd);

@@ -13,6 +13,30 @@ use sim::engine::verilator::VerilatorEngine;
 use sim::engine::{Engine, EngineError, EngineKind, In, Out, PortList};
 use sim::gemm::{run_gemm_with, GemmOptions};
 
+/// Two runs (GEMM or scan) show the same hardware counters and took the
+/// same number of clock cycles.
+macro_rules! assert_same_counters {
+    ($a:expr, $b:expr) => {
+        assert_eq!(
+            [
+                $a.cycles,
+                $a.busy_pe_cycles,
+                $a.stall_cycles,
+                $a.bubble_cycles,
+                $a.sim_edges
+            ],
+            [
+                $b.cycles,
+                $b.busy_pe_cycles,
+                $b.stall_cycles,
+                $b.bubble_cycles,
+                $b.sim_edges
+            ],
+            "counters (cycles, busy, stall, bubble) and clock edges"
+        )
+    };
+}
+
 fn random_matrix(rng: &mut golden::rng::Rng, len: usize) -> Vec<i8> {
     (0..len).map(|_| rng.gen::<i8>()).collect()
 }
@@ -36,21 +60,7 @@ fn verilator_runs_the_gemm_testbench_like_the_rust_engine() {
         assert_eq!(fast.engine, "verilator");
         assert_eq!(fast.c, gemm_i8(&a, &b, m, k, n), "{m}x{k}x{n}");
         assert_eq!(fast.c, rust.c);
-        assert_eq!(
-            (
-                fast.cycles,
-                fast.busy_pe_cycles,
-                fast.stall_cycles,
-                fast.bubble_cycles
-            ),
-            (
-                rust.cycles,
-                rust.busy_pe_cycles,
-                rust.stall_cycles,
-                rust.bubble_cycles
-            )
-        );
-        assert_eq!(fast.sim_edges, rust.sim_edges);
+        assert_same_counters!(fast, rust);
         if p == 0.0 {
             assert_eq!(fast.cycles, GemmConfig::new(2, 3).cycles(m, k, n));
         }
@@ -204,45 +214,13 @@ mod snn {
     }
 }
 
+mod common;
+
 mod scan {
-    use golden::ssm::fixed::{selective_scan_fixed, FixedScanInputs, ScanUnits};
-    use golden::ssm::ScanInputs;
-    use rand::Rng;
+    use super::common::{full_range, vectors};
+    use golden::ssm::fixed::{selective_scan_fixed, ScanUnits};
     use sim::engine::EngineKind;
     use sim::scan::{run_scan_with, ScanOptions};
-    use std::path::Path;
-
-    fn vectors(name: &str) -> FixedScanInputs {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../golden/vectors")
-            .join(name);
-        FixedScanInputs::quantize(&ScanInputs::load(&dir).unwrap())
-    }
-
-    /// Words drawn over each field's whole format (saturating inputs, Δ
-    /// from underflow to saturation, a2 up to 64, the state at its limits).
-    fn full_range(seed: u64, l: usize, d: usize, n: usize) -> FixedScanInputs {
-        let mut rng = golden::rng::seeded(seed);
-        let mut words =
-            |len: usize| -> Vec<i64> { (0..len).map(|_| i64::from(rng.gen::<i16>())).collect() };
-        let (u, delta, b, c) = (words(l * d), words(l * d), words(l * n), words(l * n));
-        let (skip, delta_bias, z) = (words(d), words(d), Some(words(l * d)));
-        let a2 = (0..d * n).map(|_| i64::from(rng.gen::<u16>())).collect();
-        FixedScanInputs {
-            l,
-            d,
-            n,
-            u,
-            delta,
-            a2,
-            b,
-            c,
-            skip,
-            z,
-            delta_bias,
-            delta_softplus: true,
-        }
-    }
 
     fn opts(engine: EngineKind, chunk: Option<usize>, stall: f64) -> ScanOptions<'static> {
         ScanOptions {
@@ -262,8 +240,8 @@ mod scan {
         let cases = [
             (vectors("ssm-small"), (4, 4), None, 0.0),
             (vectors("ssm-edge"), (3, 2), Some(3), 0.2),
-            (full_range(8, 9, 5, 3), (2, 3), Some(4), 0.3),
-            (full_range(9, 1, 3, 5), (2, 2), None, 0.0),
+            (full_range(8, 9, 5, 3, true, true), (2, 3), Some(4), 0.3),
+            (full_range(9, 1, 3, 5, true, true), (2, 2), None, 0.0),
         ];
         for (x, array, chunk, stall) in cases {
             let want = selective_scan_fixed(&x, &ScanUnits::default());
@@ -272,28 +250,14 @@ mod scan {
             assert_eq!(fast.engine, "verilator");
             assert_eq!(fast.y, want, "{array:?} L={} D={} N={}", x.l, x.d, x.n);
             assert_eq!((&fast.y, &fast.state), (&rust.y, &rust.state));
-            assert_eq!(
-                (
-                    fast.cycles,
-                    fast.busy_pe_cycles,
-                    fast.stall_cycles,
-                    fast.bubble_cycles
-                ),
-                (
-                    rust.cycles,
-                    rust.busy_pe_cycles,
-                    rust.stall_cycles,
-                    rust.bubble_cycles
-                )
-            );
-            assert_eq!(fast.sim_edges, rust.sim_edges);
+            assert_same_counters!(fast, rust);
         }
     }
 
     #[test]
     fn the_scan_core_cosimulates_in_lockstep() {
         for (x, array, chunk) in [
-            (full_range(10, 7, 5, 5), (2, 3), Some(3)),
+            (full_range(10, 7, 5, 5, true, true), (2, 3), Some(3)),
             (vectors("ssm-plain"), (4, 4), None),
         ] {
             let run = run_scan_with(&x, array, opts(EngineKind::Cosim, chunk, 0.25)).unwrap();

@@ -13,7 +13,9 @@ use rtl::ssm::ScanArray;
 use sim::scan::{
     compare_scan, compare_state, run_scan, run_scan_with, ScanError, ScanOptions, ScanRun,
 };
-use std::path::Path;
+
+mod common;
+use common::{full_range, vectors};
 
 fn reference(x: &FixedScanInputs) -> Vec<i64> {
     selective_scan_fixed(x, &ScanUnits::default())
@@ -75,13 +77,6 @@ fn workload(seed: u64, l: usize, d: usize, n: usize) -> FixedScanInputs {
     FixedScanInputs::quantize(&scan_workload(seed, l, d, n))
 }
 
-fn vectors(name: &str) -> FixedScanInputs {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../golden/vectors")
-        .join(name);
-    FixedScanInputs::quantize(&ScanInputs::load(&dir).unwrap())
-}
-
 #[test]
 fn bit_exact_on_the_committed_vector_sets() {
     for name in ["ssm-small", "ssm-plain", "ssm-edge"] {
@@ -89,44 +84,6 @@ fn bit_exact_on_the_committed_vector_sets() {
         for array in [(4, 4), (3, 2)] {
             run_and_check(&x, array);
         }
-    }
-}
-
-/// Fixed-point words drawn over the whole of each format: saturating u, B,
-/// C, z, D; Δ from softplus underflow (x ≪ 0) to saturation (x ≥ 4); a2 up
-/// to 64 (dA = 0); the state hits its 32-bit limits.
-fn full_range(
-    seed: u64,
-    l: usize,
-    d: usize,
-    n: usize,
-    softplus: bool,
-    gate: bool,
-) -> FixedScanInputs {
-    let mut rng = golden::rng::seeded(seed);
-    let mut words =
-        |len: usize| -> Vec<i64> { (0..len).map(|_| i64::from(rng.gen::<i16>())).collect() };
-    let u = words(l * d);
-    let delta = words(l * d);
-    let b = words(l * n);
-    let c = words(l * n);
-    let skip = words(d);
-    let delta_bias = words(d);
-    let z = gate.then(|| words(l * d));
-    let a2 = (0..d * n).map(|_| i64::from(rng.gen::<u16>())).collect();
-    FixedScanInputs {
-        l,
-        d,
-        n,
-        u,
-        delta,
-        a2,
-        b,
-        c,
-        skip,
-        z,
-        delta_bias,
-        delta_softplus: softplus,
     }
 }
 

@@ -225,6 +225,12 @@ impl fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
+/// A memory request port triple `(enable, index, index)`: the two indices
+/// if `enable` is high.
+pub fn request(e: &dyn Engine, (enable, i, j): (Out, Out, Out)) -> Option<(usize, usize)> {
+    (e.get(enable) == 1).then(|| (e.get(i) as usize, e.get(j) as usize))
+}
+
 /// A clock input and the helpers of the cycle protocol on it.
 #[derive(Clone, Copy, Debug)]
 pub struct ClockPort(pub In);
