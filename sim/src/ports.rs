@@ -20,10 +20,13 @@ macro_rules! clock_field {
     };
 }
 
+/// The accessor of a 48-bit counter output.
+type Counter<B> = fn(&B) -> &Signal<rust_hdl::prelude::Out, Bits<48>>;
+
 /// The SSM cores' four performance-counter outputs (see [`crate::counters`]).
 fn ssm_counters<B: 'static>(
     table: PortTable<B>,
-    [cycles, busy, stall, bubble]: [fn(&B) -> &Signal<rust_hdl::prelude::Out, Bits<48>>; 4],
+    [cycles, busy, stall, bubble]: [Counter<B>; 4],
 ) -> PortTable<B> {
     table
         .output("cycles", cycles)
