@@ -7,7 +7,6 @@ use golden::ssm::fixed::{
     selective_scan_fixed, selective_scan_fixed_resume, FixedScanInputs, ScanUnits,
 };
 use golden::ssm::workload::scan_workload;
-use golden::ssm::ScanInputs;
 use rand::Rng;
 use rtl::ssm::ScanArray;
 use sim::scan::{
