@@ -4,13 +4,11 @@
 //! back over the valid/ready read stream. [`crate::gemm::run_gemm`] serves
 //! the core's ports directly; both must agree on C and on the cycle count.
 
-use crate::clock::Clocked;
-use crate::counters::HasCounters as _;
+use crate::engine::EngineKind;
 use crate::gemm::{GemmError, GemmRun};
-use crate::host;
+use crate::host::System;
 use rtl::ssm::gemm_system::GemmSystem;
 use rtl::ssm::GemmConfig;
-use rust_hdl::prelude::*;
 use std::time::Instant;
 
 /// Address bits per buffer bank.
@@ -19,8 +17,8 @@ pub const GEMM_BANK_ADDR_BITS: usize = 12;
 /// GEMM array shapes compiled with the host interface.
 pub const SUPPORTED_GEMM_HOST_ARRAYS: &[(usize, usize)] = &[(8, 8), (3, 2)];
 
-/// C = A·B through the host interface; `ready_p` is the probability the host
-/// accepts an output word in a cycle.
+/// C = A·B through the host interface on the engine `engine`; `ready_p` is
+/// the probability the host accepts an output word in a cycle.
 #[allow(clippy::too_many_arguments)]
 pub fn run_gemm_hosted(
     a: &[i8],
@@ -29,10 +27,10 @@ pub fn run_gemm_hosted(
     k: usize,
     n: usize,
     array: (usize, usize),
-    ready_p: f64,
-    seed: u64,
+    (ready_p, seed): (f64, u64),
+    engine: EngineKind,
 ) -> Result<GemmRun, GemmError> {
-    let job = (a, b, m, k, n, ready_p, seed);
+    let job = (a, b, m, k, n, ready_p, seed, engine);
     match array {
         (8, 8) => hosted::<8, 8>(job),
         (3, 2) => hosted::<3, 2>(job),
@@ -40,7 +38,16 @@ pub fn run_gemm_hosted(
     }
 }
 
-type Job<'a> = (&'a [i8], &'a [i8], usize, usize, usize, f64, u64);
+type Job<'a> = (
+    &'a [i8],
+    &'a [i8],
+    usize,
+    usize,
+    usize,
+    f64,
+    u64,
+    EngineKind,
+);
 
 /// The write stream that loads A and B into the buffers of an R×C system
 /// (zero-padded tiles: A to KT·R columns, B to KT·R rows × NT·C columns):
@@ -75,12 +82,8 @@ pub fn load_beats(
     beats
 }
 
-fn bits_of<const N: usize>(v: u64) -> Bits<N> {
-    v.into()
-}
-
 fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, GemmError> {
-    let (a, b, m, k, n, ready_p, seed) = job;
+    let (a, b, m, k, n, ready_p, seed, engine) = job;
     if a.len() != m * k || b.len() != k * n || m == 0 || k == 0 || n == 0 {
         return Err(GemmError::Shape(format!("A, B are not {m}×{k}, {k}×{n}")));
     }
@@ -93,38 +96,38 @@ fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, GemmE
     }
     let mut rng = golden::rng::seeded(seed);
     let started = Instant::now();
-    let mut bench: Clocked<GemmSystem<R, C, GEMM_BANK_ADDR_BITS>> =
-        host::bench().map_err(GemmError::Sim)?;
-    let beats = load_beats(a, b, m, k, n, R, C);
-    host::write_stream(&mut bench, beats, |u, (buf, bank, addr, v)| {
-        u.wr_buf.next = buf;
-        u.wr_bank.next = bits_of(bank as u64);
-        u.wr_addr.next = bits_of(addr as u64);
-        u.wr_data.next = bits_of(u64::from(v as u8));
-    })
-    .map_err(GemmError::Sim)?;
-    {
-        let u = &mut bench.uut;
-        u.dim_m.next = bits_of(m as u64);
-        u.dim_k.next = bits_of(k as u64);
-        u.dim_n.next = bits_of(n as u64);
-        u.dim_kt.next = bits_of(kt as u64);
-        u.dim_nt.next = bits_of(nt as u64);
+    let mut sys = System::open::<GemmSystem<R, C, GEMM_BANK_ADDR_BITS>>(engine)?;
+    let beats = load_beats(a, b, m, k, n, R, C)
+        .into_iter()
+        .map(|(buf, bank, addr, v)| (u64::from(buf), bank as u64, addr as u64, u64::from(v as u8)));
+    sys.write_stream(beats).map_err(GemmError::Sim)?;
+    for (name, v) in [
+        ("dim_m", m),
+        ("dim_k", k),
+        ("dim_n", n),
+        ("dim_kt", kt),
+        ("dim_nt", nt),
+    ] {
+        sys.set(name, v as u64).map_err(GemmError::Sim)?;
     }
     let cfg = GemmConfig::new(R, C);
     let expected = cfg.cycles(m, k, n);
-    host::run_to_idle(&mut bench, 4 * expected + 1000, "GEMM").map_err(GemmError::Sim)?;
-    let c = host::read_stream(&mut bench, &mut rng, ready_p, m * n)
+    sys.run_to_idle(4 * expected + 1000, "GEMM")
+        .map_err(GemmError::Sim)?;
+    let c = sys
+        .read_stream(&mut rng, ready_p, m * n)
         .map_err(GemmError::Sim)?
         .into_iter()
         .map(|w| w as i32)
         .collect();
-    Ok(GemmRun::finish(
+    let mut run = GemmRun::finish(
         (m, k, n),
         cfg,
         c,
-        bench.uut.counters(),
+        sys.counters(),
         started.elapsed().as_secs_f64(),
-        bench.edges,
-    ))
+        sys.edges,
+    );
+    run.engine = sys.engine();
+    Ok(run)
 }

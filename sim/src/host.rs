@@ -1,148 +1,175 @@
 //! The host side of the valid/ready streams shared by
 //! [`crate::gemm_host`] and [`crate::scan_host`]: loading the buffers over
 //! the write stream, waiting for the core, and reading the result back over
-//! the read stream. Errors are the message of the driver's `Sim` error.
+//! the read stream, on any [`Engine`]. Errors are the message of the
+//! driver's `Sim` error.
 
-use crate::clock::Clocked;
+use crate::counters::{CounterPorts, Counters};
+use crate::engine::rust::HasPorts;
+use crate::engine::{self, ClockPort, Engine, EngineError, EngineKind, In, Out};
 use rand::Rng;
-use rtl::ssm::gemm_system::GemmSystem;
-use rtl::ssm::scan_system::ScanSystem;
-use rust_hdl::prelude::*;
 
-/// The stream handshake ports of a system (a GEMM or scan `*System`).
-pub trait HostStreams: Block + Default {
-    fn clock(&mut self) -> &mut Signal<In, Clock>;
-    fn go(&mut self) -> &mut Signal<In, Bit>;
-    fn busy(&self) -> bool;
-    fn wr_valid(&mut self) -> &mut Signal<In, Bit>;
-    fn wr_ready(&self) -> bool;
-    fn out_start(&mut self) -> &mut Signal<In, Bit>;
-    fn out_ready(&mut self) -> &mut Signal<In, Bit>;
-    /// The word on the read stream and whether it is the last, if valid.
-    fn out_word(&self) -> Option<(u32, bool)>;
+/// One write-stream beat: (buffer id, bank, address, data).
+pub type Beat = (u64, u64, u64, u64);
+
+/// A GEMM or scan `*System` on an engine, with its stream ports resolved.
+pub struct System {
+    e: Box<dyn Engine>,
+    clock: ClockPort,
+    go: In,
+    busy: Out,
+    wr_valid: In,
+    wr_ready: Out,
+    /// wr_buf, wr_bank, wr_addr, wr_data.
+    wr: [In; 4],
+    out_start: In,
+    out_ready: In,
+    out_valid: Out,
+    out_data: Out,
+    out_last: Out,
+    counters: CounterPorts,
+    /// Rising clock edges applied so far.
+    pub edges: u64,
 }
 
-macro_rules! host_streams {
-    ($system:ident<$($param:ident),*>) => {
-        impl<$(const $param: usize),*> HostStreams for $system<$($param),*> {
-            fn clock(&mut self) -> &mut Signal<In, Clock> {
-                &mut self.clock
-            }
-            fn go(&mut self) -> &mut Signal<In, Bit> {
-                &mut self.go
-            }
-            fn busy(&self) -> bool {
-                self.busy.val()
-            }
-            fn wr_valid(&mut self) -> &mut Signal<In, Bit> {
-                &mut self.wr_valid
-            }
-            fn wr_ready(&self) -> bool {
-                self.wr_ready.val()
-            }
-            fn out_start(&mut self) -> &mut Signal<In, Bit> {
-                &mut self.out_start
-            }
-            fn out_ready(&mut self) -> &mut Signal<In, Bit> {
-                &mut self.out_ready
-            }
-            fn out_word(&self) -> Option<(u32, bool)> {
-                self.out_valid
-                    .val()
-                    .then(|| (self.out_data.val().to_u32(), self.out_last.val()))
-            }
-        }
-    };
+fn text(e: EngineError) -> String {
+    e.to_string()
 }
 
-host_streams!(GemmSystem<R, C, A>);
-host_streams!(ScanSystem<R, C, A, T, S>);
-
-/// A bench around a system in its reset state.
-pub fn bench<B: HostStreams>() -> Result<Clocked<B>, String> {
-    Clocked::new(B::default(), B::clock)
-}
-
-/// Drive one beat per cycle over the write stream (`set` puts a beat on the
-/// port); the system must be ready, as it is while idle.
-pub fn write_stream<B: HostStreams, T>(
-    bench: &mut Clocked<B>,
-    beats: impl IntoIterator<Item = T>,
-    set: impl Fn(&mut B, T),
-) -> Result<(), String> {
-    for beat in beats {
-        bench.uut.wr_valid().next = true;
-        set(&mut bench.uut, beat);
-        bench.settle().map_err(|e| e.to_string())?;
-        if !bench.uut.wr_ready() {
-            return Err("write stream not ready while idle".into());
-        }
-        bench.tick().map_err(|e| e.to_string())?;
+impl System {
+    /// The system `B` in its reset state on the engine `kind`.
+    pub fn open<B: HasPorts>(kind: EngineKind) -> Result<Self, EngineError> {
+        let mut e = engine::open::<B>(kind)?;
+        let p = e.ports().clone();
+        let me = Self {
+            clock: ClockPort::of(e.as_ref())?,
+            go: p.input("go")?,
+            busy: p.output("busy")?,
+            wr_valid: p.input("wr_valid")?,
+            wr_ready: p.output("wr_ready")?,
+            wr: [
+                p.input("wr_buf")?,
+                p.input("wr_bank")?,
+                p.input("wr_addr")?,
+                p.input("wr_data")?,
+            ],
+            out_start: p.input("out_start")?,
+            out_ready: p.input("out_ready")?,
+            out_valid: p.output("out_valid")?,
+            out_data: p.output("out_data")?,
+            out_last: p.output("out_last")?,
+            counters: CounterPorts::of(e.as_ref())?,
+            edges: 0,
+            e: {
+                e.eval()?;
+                e
+            },
+        };
+        Ok(me)
     }
-    bench.uut.wr_valid().next = false;
-    Ok(())
-}
 
-/// Pulse `go` (the caller has set the dimensions), then tick until the core
-/// drops `busy`, at most `cycles` more edges; "`what` did not finish"
-/// otherwise.
-pub fn run_to_idle<B: HostStreams>(
-    bench: &mut Clocked<B>,
-    cycles: u64,
-    what: &str,
-) -> Result<(), String> {
-    bench.uut.go().next = true;
-    bench.settle().map_err(|e| e.to_string())?;
-    bench.tick().map_err(|e| e.to_string())?;
-    bench.uut.go().next = false;
-    let limit = bench.edges + cycles;
-    bench.settle().map_err(|e| e.to_string())?;
-    while bench.uut.busy() {
-        if bench.edges > limit {
-            return Err(format!("{what} did not finish"));
-        }
-        bench.tick().map_err(|e| e.to_string())?;
+    /// The engine's name.
+    pub fn engine(&self) -> &'static str {
+        self.e.kind()
     }
-    Ok(())
-}
 
-/// Pulse `out_start` and read the result back over the read stream, the host
-/// accepting a word in a cycle with probability `ready_p` (drawn from `rng`);
-/// exactly `words` words must come, the last one flagged.
-pub fn read_stream<B: HostStreams>(
-    bench: &mut Clocked<B>,
-    rng: &mut impl Rng,
-    ready_p: f64,
-    words: usize,
-) -> Result<Vec<u32>, String> {
-    let sim_err = |e: crate::clock::NotConverged| e.to_string();
-    bench.uut.out_start().next = true;
-    bench.settle().map_err(sim_err)?;
-    bench.tick().map_err(sim_err)?;
-    bench.uut.out_start().next = false;
-    let mut out = Vec::with_capacity(words);
-    let limit = bench.edges + words as u64 * 300 + 1000;
-    loop {
-        let ready = rng.gen_bool(ready_p.clamp(0.01, 1.0));
-        bench.uut.out_ready().next = ready;
-        bench.settle().map_err(sim_err)?;
-        if let Some((word, last)) = bench.uut.out_word().filter(|_| ready) {
-            out.push(word);
-            if last {
-                bench.tick().map_err(sim_err)?;
-                break;
+    /// Drive the input `name` (dimensions, mode bits).
+    pub fn set(&mut self, name: &str, value: u64) -> Result<(), String> {
+        let port = self.e.ports().input(name).map_err(text)?;
+        self.e.set(port, value);
+        Ok(())
+    }
+
+    /// The hardware counters as the system shows them now.
+    pub fn counters(&self) -> Counters {
+        self.counters.read(self.e.as_ref())
+    }
+
+    fn settle(&mut self) -> Result<(), String> {
+        self.e.eval().map_err(text)
+    }
+
+    /// A rising edge, then the clock low again and settled.
+    fn tick(&mut self) -> Result<(), String> {
+        self.clock.rise(self.e.as_mut()).map_err(text)?;
+        self.edges += 1;
+        self.settle()
+    }
+
+    /// Drive one beat per cycle over the write stream; the system must be
+    /// ready, as it is while idle.
+    pub fn write_stream(&mut self, beats: impl IntoIterator<Item = Beat>) -> Result<(), String> {
+        self.e.set(self.wr_valid, 1);
+        for (buf, bank, addr, data) in beats {
+            for (port, v) in self.wr.into_iter().zip([buf, bank, addr, data]) {
+                self.e.set(port, v);
             }
+            self.settle()?;
+            if self.e.get(self.wr_ready) == 0 {
+                return Err("write stream not ready while idle".into());
+            }
+            self.tick()?;
         }
-        if bench.edges > limit {
-            return Err("read stream stalled".into());
+        self.e.set(self.wr_valid, 0);
+        Ok(())
+    }
+
+    /// Pulse `go` (the caller has set the dimensions), then tick until the
+    /// core drops `busy`, at most `cycles` more edges; "`what` did not
+    /// finish" otherwise.
+    pub fn run_to_idle(&mut self, cycles: u64, what: &str) -> Result<(), String> {
+        self.e.set(self.go, 1);
+        self.settle()?;
+        self.tick()?;
+        self.e.set(self.go, 0);
+        let limit = self.edges + cycles;
+        self.settle()?;
+        while self.e.get(self.busy) == 1 {
+            if self.edges > limit {
+                return Err(format!("{what} did not finish"));
+            }
+            self.tick()?;
         }
-        bench.tick().map_err(sim_err)?;
+        Ok(())
     }
-    if out.len() != words {
-        return Err(format!(
-            "read stream returned {} words, expected {words}",
-            out.len()
-        ));
+
+    /// Pulse `out_start` and read the result back over the read stream, the
+    /// host accepting a word in a cycle with probability `ready_p` (drawn
+    /// from `rng`); exactly `words` words must come, the last one flagged.
+    pub fn read_stream(
+        &mut self,
+        rng: &mut impl Rng,
+        ready_p: f64,
+        words: usize,
+    ) -> Result<Vec<u32>, String> {
+        self.e.set(self.out_start, 1);
+        self.settle()?;
+        self.tick()?;
+        self.e.set(self.out_start, 0);
+        let mut out = Vec::with_capacity(words);
+        let limit = self.edges + words as u64 * 300 + 1000;
+        loop {
+            let ready = rng.gen_bool(ready_p.clamp(0.01, 1.0));
+            self.e.set(self.out_ready, u64::from(ready));
+            self.settle()?;
+            if ready && self.e.get(self.out_valid) == 1 {
+                out.push(self.e.get(self.out_data) as u32);
+                if self.e.get(self.out_last) == 1 {
+                    self.tick()?;
+                    break;
+                }
+            }
+            if self.edges > limit {
+                return Err("read stream stalled".into());
+            }
+            self.tick()?;
+        }
+        if out.len() != words {
+            return Err(format!(
+                "read stream returned {} words, expected {words}",
+                out.len()
+            ));
+        }
+        Ok(out)
     }
-    Ok(out)
 }

@@ -4,6 +4,8 @@
 
 use crate::engine::rust::{HasPorts, PortTable};
 use rtl::snn::core::SnnCore;
+use rtl::ssm::gemm_system::GemmSystem;
+use rtl::ssm::scan_system::ScanSystem;
 use rtl::ssm::{GemmCore, ScanCore};
 use rust_hdl::prelude::{Bits, Clock, In, Signal};
 
@@ -177,5 +179,68 @@ impl<const R: usize, const C: usize> HasPorts for ScanCore<R, C> {
                 |u| &u.bubble_cycles,
             ],
         )
+    }
+}
+
+/// The host streams and counters that both `*System`s have.
+macro_rules! system_streams {
+    ($table:expr) => {
+        ssm_counters(
+            $table
+                .input("clock", |u| &mut u.clock)
+                .input("wr_valid", |u| &mut u.wr_valid)
+                .output("wr_ready", |u| &u.wr_ready)
+                .input("wr_buf", |u| &mut u.wr_buf)
+                .input("wr_bank", |u| &mut u.wr_bank)
+                .input("wr_addr", |u| &mut u.wr_addr)
+                .input("wr_data", |u| &mut u.wr_data)
+                .input("go", |u| &mut u.go)
+                .input("out_start", |u| &mut u.out_start)
+                .output("out_valid", |u| &u.out_valid)
+                .input("out_ready", |u| &mut u.out_ready)
+                .output("out_data", |u| &u.out_data)
+                .output("out_last", |u| &u.out_last)
+                .output("busy", |u| &u.busy),
+            [
+                |u| &u.cycles,
+                |u| &u.busy_pe_cycles,
+                |u| &u.stall_cycles,
+                |u| &u.bubble_cycles,
+            ],
+        )
+    };
+}
+
+impl<const R: usize, const C: usize, const A: usize> HasPorts for GemmSystem<R, C, A> {
+    fn design_name() -> String {
+        format!("gemm-system-{R}x{C}-a{A}")
+    }
+    clock_field!();
+    fn port_table() -> PortTable<Self> {
+        system_streams!(PortTable::<Self>::default())
+            .input("dim_m", |u| &mut u.dim_m)
+            .input("dim_k", |u| &mut u.dim_k)
+            .input("dim_n", |u| &mut u.dim_n)
+            .input("dim_kt", |u| &mut u.dim_kt)
+            .input("dim_nt", |u| &mut u.dim_nt)
+    }
+}
+
+impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: usize> HasPorts
+    for ScanSystem<R, C, A, T, S>
+{
+    fn design_name() -> String {
+        format!("scan-system-{R}x{C}-a{A}-t{T}-s{S}")
+    }
+    clock_field!();
+    fn port_table() -> PortTable<Self> {
+        system_streams!(PortTable::<Self>::default())
+            .input("dim_l", |u| &mut u.dim_l)
+            .input("dim_d", |u| &mut u.dim_d)
+            .input("dim_n", |u| &mut u.dim_n)
+            .input("softplus", |u| &mut u.softplus)
+            .input("gate", |u| &mut u.gate)
+            .input("resume", |u| &mut u.resume)
+            .input("out_state", |u| &mut u.out_state)
     }
 }

@@ -10,16 +10,16 @@
 //! state. [`crate::scan::run_scan`] serves the core's buffer ports directly
 //! instead; both must give the same y, state and core cycle count.
 
-use crate::clock::Clocked;
-use crate::counters::{Counters, HasCounters as _};
-use crate::host;
+use crate::counters::Counters;
+use crate::engine::EngineKind;
+pub use crate::host::Beat;
+use crate::host::System;
 use crate::scan::{ScanError, ScanRun};
 use golden::ssm::fixed::FixedScanInputs;
 use rtl::ssm::scan_system::{
     DefaultScanSystem, SCAN_CHANNEL_BITS, SCAN_CHUNK_BITS, SCAN_SYSTEM_ADDR_BITS,
 };
 use rtl::ssm::{ScanArray, MAX_DIM};
-use rust_hdl::prelude::*;
 use std::time::Instant;
 
 /// The longest chunk the default buffers hold: 2^T = 64 tokens.
@@ -28,9 +28,6 @@ pub const HOST_CHUNK: usize = 1 << SCAN_CHUNK_BITS;
 /// Scan array shapes compiled with the host interface (the default buffer
 /// configuration, [`DefaultScanSystem`]).
 pub const SUPPORTED_HOST_ARRAYS: &[(usize, usize)] = &[(4, 4), (3, 2)];
-
-/// One write-stream beat: (buffer id, bank, address, data).
-pub type Beat = (u64, u64, u64, u64);
 
 /// The beats loaded once per sequence into an R×C system whose a2 and state
 /// addresses have `d_bits` channel bits (S): delta_bias | D << 16 (buffer 1)
@@ -104,25 +101,21 @@ pub fn run_scan_hosted(
     x: &FixedScanInputs,
     array: (usize, usize),
     chunk: Option<usize>,
-    ready_p: f64,
-    seed: u64,
+    (ready_p, seed): (f64, u64),
+    engine: EngineKind,
 ) -> Result<ScanRun, ScanError> {
     match array {
-        (4, 4) => hosted::<4, 4>(x, chunk, ready_p, seed),
-        (3, 2) => hosted::<3, 2>(x, chunk, ready_p, seed),
+        (4, 4) => hosted::<4, 4>(x, chunk, (ready_p, seed), engine),
+        (3, 2) => hosted::<3, 2>(x, chunk, (ready_p, seed), engine),
         (rows, cols) => Err(ScanError::UnsupportedArray { rows, cols }),
     }
-}
-
-fn bits_of<const N: usize>(v: u64) -> Bits<N> {
-    v.into()
 }
 
 fn hosted<const R: usize, const C: usize>(
     x: &FixedScanInputs,
     chunk: Option<usize>,
-    ready_p: f64,
-    seed: u64,
+    (ready_p, seed): (f64, u64),
+    engine: EngineKind,
 ) -> Result<ScanRun, ScanError> {
     let (l, d, n) = (x.l, x.d, x.n);
     let (dt, nt) = (d.div_ceil(R), n.div_ceil(C));
@@ -147,15 +140,9 @@ fn hosted<const R: usize, const C: usize>(
     }
     let mut rng = golden::rng::seeded(seed);
     let started = Instant::now();
-    let mut bench: Clocked<DefaultScanSystem<R, C>> = host::bench().map_err(ScanError::Sim)?;
-    let set = |u: &mut DefaultScanSystem<R, C>, (buf, bank, addr, data): Beat| {
-        u.wr_buf.next = bits_of(buf);
-        u.wr_bank.next = bits_of(bank);
-        u.wr_addr.next = bits_of(addr);
-        u.wr_data.next = bits_of(data);
-    };
+    let mut sys = System::open::<DefaultScanSystem<R, C>>(engine)?;
     // Once: delta_bias, D and a2.
-    host::write_stream(&mut bench, constant_beats(x, R, C, SCAN_CHANNEL_BITS), set)
+    sys.write_stream(constant_beats(x, R, C, SCAN_CHANNEL_BITS))
         .map_err(ScanError::Sim)?;
     let cfg = ScanArray::new(R, C);
     let mut hw = Counters::default();
@@ -163,45 +150,46 @@ fn hosted<const R: usize, const C: usize>(
     for t0 in (0..l).step_by(lc) {
         let len = lc.min(l - t0);
         // Load the chunk's rows, run it from the saved state, read its y.
-        host::write_stream(
-            &mut bench,
-            chunk_beats(x, (t0, len), R, C, SCAN_CHUNK_BITS),
-            set,
-        )
-        .map_err(ScanError::Sim)?;
-        {
-            let u = &mut bench.uut;
-            u.dim_l.next = bits_of(len as u64);
-            u.dim_d.next = bits_of(d as u64);
-            u.dim_n.next = bits_of(n as u64);
-            u.softplus.next = x.delta_softplus;
-            u.gate.next = x.z.is_some();
-            u.resume.next = t0 > 0;
+        sys.write_stream(chunk_beats(x, (t0, len), R, C, SCAN_CHUNK_BITS))
+            .map_err(ScanError::Sim)?;
+        for (name, v) in [
+            ("dim_l", len as u64),
+            ("dim_d", d as u64),
+            ("dim_n", n as u64),
+            ("softplus", u64::from(x.delta_softplus)),
+            ("gate", u64::from(x.z.is_some())),
+            ("resume", u64::from(t0 > 0)),
+            ("out_state", 0),
+        ] {
+            sys.set(name, v).map_err(ScanError::Sim)?;
         }
         let expected = cfg.cycles(len, d, n);
-        host::run_to_idle(&mut bench, 4 * expected + 1000, "scan").map_err(ScanError::Sim)?;
-        hw += bench.uut.counters();
-        bench.uut.out_state.next = false;
+        sys.run_to_idle(4 * expected + 1000, "scan")
+            .map_err(ScanError::Sim)?;
+        hw += sys.counters();
         y.extend(
-            host::read_stream(&mut bench, &mut rng, ready_p, len * d)
+            sys.read_stream(&mut rng, ready_p, len * d)
                 .map_err(ScanError::Sim)?
                 .into_iter()
                 .map(|w| i64::from(w as i32)),
         );
     }
     // The final state, D×N.
-    bench.uut.out_state.next = true;
-    let state = host::read_stream(&mut bench, &mut rng, ready_p, d * n)
+    sys.set("out_state", 1).map_err(ScanError::Sim)?;
+    let state = sys
+        .read_stream(&mut rng, ready_p, d * n)
         .map_err(ScanError::Sim)?
         .into_iter()
         .map(|w| i64::from(w as i32))
         .collect();
-    Ok(ScanRun::finish(
+    let mut run = ScanRun::finish(
         (l, d, n),
         lc,
         cfg,
         (y, state),
         hw,
-        (started.elapsed().as_secs_f64(), bench.edges),
-    ))
+        (started.elapsed().as_secs_f64(), sys.edges),
+    );
+    run.engine = sys.engine();
+    Ok(run)
 }

@@ -266,3 +266,30 @@ mod scan {
         }
     }
 }
+
+mod systems {
+    use super::common::full_range;
+    use golden::ssm::block::gemm_i8;
+    use golden::ssm::fixed::{selective_scan_fixed, ScanUnits};
+    use rand::Rng;
+    use sim::engine::EngineKind;
+    use sim::gemm_host::run_gemm_hosted;
+    use sim::scan_host::run_scan_hosted;
+
+    /// The host-interface systems (buffers in block RAM, valid/ready write
+    /// and read streams with back-pressure) in lockstep with their Verilog.
+    #[test]
+    fn the_systems_cosimulate_through_their_host_streams() {
+        let mut rng = golden::rng::seeded(21);
+        let (m, k, n) = (5, 7, 3);
+        let a: Vec<i8> = (0..m * k).map(|_| rng.gen()).collect();
+        let b: Vec<i8> = (0..k * n).map(|_| rng.gen()).collect();
+        let run = run_gemm_hosted(&a, &b, m, k, n, (3, 2), (0.6, 4), EngineKind::Cosim).unwrap();
+        assert_eq!(run.engine, "rust+verilator");
+        assert_eq!(run.c, gemm_i8(&a, &b, m, k, n));
+
+        let x = full_range(22, 9, 5, 3, true, true);
+        let run = run_scan_hosted(&x, (3, 2), Some(4), (0.7, 5), EngineKind::Cosim).unwrap();
+        assert_eq!(run.y, selective_scan_fixed(&x, &ScanUnits::default()));
+    }
+}

@@ -292,6 +292,7 @@ fn unsupported_arrays_and_bad_shapes_are_errors() {
 
 #[test]
 fn the_host_interface_loads_runs_and_streams_c_back_bit_exactly() {
+    use sim::engine::EngineKind;
     use sim::gemm_host::run_gemm_hosted;
     let mut rng = golden::rng::seeded(0x405);
     for (array, (m, k, n)) in [
@@ -302,7 +303,7 @@ fn the_host_interface_loads_runs_and_streams_c_back_bit_exactly() {
         let a = random_matrix(&mut rng, m * k);
         let b = random_matrix(&mut rng, k * n);
         let direct = run_and_check(&a, &b, m, k, n, array);
-        let hosted = run_gemm_hosted(&a, &b, m, k, n, array, 0.6, 4).unwrap();
+        let hosted = run_gemm_hosted(&a, &b, m, k, n, array, (0.6, 4), EngineKind::Rust).unwrap();
         compare_exact(&hosted.c, &gemm_i8(&a, &b, m, k, n), n).unwrap();
         assert_eq!(
             hosted.cycles, direct.cycles,

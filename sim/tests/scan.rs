@@ -248,6 +248,7 @@ fn default_workload_on_the_default_array() {
 
 #[test]
 fn the_host_interface_loads_runs_and_streams_y_back_bit_exactly() {
+    use sim::engine::EngineKind;
     use sim::scan_host::run_scan_hosted;
     let sets = [
         (vectors("ssm-small"), (4, 4)),
@@ -258,7 +259,7 @@ fn the_host_interface_loads_runs_and_streams_y_back_bit_exactly() {
     for (x, array) in sets {
         for chunk in [None, Some(3)] {
             let direct = run_chunked_and_check(&x, array, chunk);
-            let hosted = run_scan_hosted(&x, array, chunk, 0.6, 9).unwrap();
+            let hosted = run_scan_hosted(&x, array, chunk, (0.6, 9), EngineKind::Rust).unwrap();
             compare_scan(&hosted.y, &direct.y, x.d).unwrap();
             compare_state(&hosted.state, &direct.state, x.n).unwrap();
             assert_eq!(
@@ -271,10 +272,10 @@ fn the_host_interface_loads_runs_and_streams_y_back_bit_exactly() {
     // Chunks longer than the buffers (2^T = 64 tokens), or D past their
     // tiles, are refused before anything runs.
     let x = full_range(33, 70, 2, 2, true, true);
-    let long = run_scan_hosted(&x, (4, 4), Some(65), 1.0, 0);
+    let long = run_scan_hosted(&x, (4, 4), Some(65), (1.0, 0), EngineKind::Rust);
     assert!(matches!(long, Err(ScanError::Shape(_))), "{long:?}");
     let x = full_range(34, 1, 260, 2, true, true);
-    let wide = run_scan_hosted(&x, (4, 4), None, 1.0, 0);
+    let wide = run_scan_hosted(&x, (4, 4), None, (1.0, 0), EngineKind::Rust);
     assert!(matches!(wide, Err(ScanError::Shape(_))), "{wide:?}");
 }
 
