@@ -23,7 +23,7 @@ BUILD := build
 BIN := target/release/spikescan
 
 .PHONY: run test lint vectors deps hdl-tools synth-tools build clean scan-default test-snn-long bench bench-ssm bench-snn bench-engines bench-prefill \
-	verilog verilog-snn check-verilog-snn lint-verilog synth synth-ssm synth-snn synth-scan synth-scan-system cosim cosim-snn
+	verilog verilog-snn check-verilog-snn lint-verilog synth synth-ssm synth-snn synth-scan synth-scan-system cosim cosim-snn clean-cache
 
 deps:
 	@command -v $(CARGO) >/dev/null 2>&1 || { \
@@ -140,6 +140,10 @@ cosim-snn: build hdl-tools
 
 clean:
 	rm -rf $(BUILD)
+
+# Compiled Verilator models (keyed by a hash of the Verilog; old keys are never reused).
+clean-cache:
+	rm -rf "$${SPIKESCAN_CACHE_DIR:-$$HOME/.cache/spikescan}/verilator"
 
 verilog: build verilog-snn
 	$(BIN) verilog all --out $(BUILD)/verilog
