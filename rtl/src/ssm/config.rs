@@ -55,8 +55,8 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// The host system with buffers for such chunks
 /// ([`super::scan_system::DefaultScanSystem`]`<4, 4>`) fits the 85F: Yosys
 /// 0.23 `synth_ecp5` (`make synth-scan-system`): 23,812 LUT4 + 8,132 CCU2C +
-/// 10,814 TRELLIS_FF, 153 of 156 MULT18X18D, 168 of 208 DP16KD (128 buffers
-/// + the core's 40; see [`super::scan_system`]). Placed and routed
+/// 10,814 TRELLIS_FF, 153 of 156 MULT18X18D, 168 of 208 DP16KD (the
+/// buffers' 128 and the core's 40; see [`super::scan_system`]). Placed and routed
 /// (`spikescan synth ssm --target ecp5-85k --design scan-system`, nextpnr
 /// 0.11.1 out of context, 100 MHz asked, ~20 min on two cores): 42,030 of
 /// 83,640 TRELLIS_COMB (50 %), 10,814 TRELLIS_FF, 153/156 MULT18X18D,
