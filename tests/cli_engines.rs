@@ -4,34 +4,23 @@
 
 mod common;
 
-use common::{ok, s};
+use common::{ok, report, s};
+use rand::Rng;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn int8_matrix(dir: &Path, name: &str, rows: usize, cols: usize, seed: u64) -> PathBuf {
-    let mut x = seed;
+    let mut rng = golden::rng::seeded(seed);
     let text: String = (0..rows)
         .map(|_| {
-            (0..cols)
-                .map(|_| {
-                    x = x
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    ((x >> 33) as i64 % 256 - 128).to_string()
-                })
-                .collect::<Vec<_>>()
-                .join(",")
-                + "\n"
+            let row: Vec<String> = (0..cols).map(|_| rng.gen::<i8>().to_string()).collect();
+            row.join(",") + "\n"
         })
         .collect();
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
-}
-
-fn report(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! (exit 2, nothing written).
 
 mod common;
-use common::{bad_input, files_in, ok, s};
+use common::{bad_input, files_in, ok, report, s};
 use golden::formats::read_matrix;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -11,10 +11,6 @@ fn vectors(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("golden/vectors")
         .join(name)
-}
-
-fn report(dir: &Path) -> serde_json::Value {
-    serde_json::from_str(&fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
 }
 
 #[test]

@@ -110,7 +110,10 @@ impl Design {
     }
 }
 
-fn verilog_of<B: Block>(mut uut: B) -> String {
+/// The Verilog of `uut` as it leaves the project: rust-hdl's
+/// `generate_verilog` (after its design checks) through
+/// [`crate::verilog_tidy::tidy`].
+pub fn verilog_of<B: Block>(mut uut: B) -> String {
     uut.connect_all();
     check_all(&uut).expect("rust-hdl design checks");
     crate::verilog_tidy::tidy(&generate_verilog(&uut))

@@ -171,15 +171,8 @@ pub fn run_gemm_with(
     array: (usize, usize),
     opts: &GemmOptions,
 ) -> Result<GemmRun, GemmError> {
+    // Checked before an engine is built (a Verilator model takes seconds).
     check_shape(a, b, m, k, n)?;
-    let job = Job {
-        a,
-        b,
-        m,
-        k,
-        n,
-        opts,
-    };
     let kind = opts.engine;
     let mut e = match array {
         (8, 8) => engine::open::<GemmCore<8, 8>>(kind)?,
@@ -189,7 +182,8 @@ pub fn run_gemm_with(
         (16, 16) => engine::open::<GemmCore<16, 16>>(kind)?,
         (rows, cols) => return Err(GemmError::UnsupportedArray { rows, cols }),
     };
-    job.run(e.as_mut(), GemmConfig::new(array.0, array.1))
+    let cfg = GemmConfig::new(array.0, array.1);
+    run_gemm_on(e.as_mut(), (a, b), (m, k, n), cfg, opts)
 }
 
 /// [`run_gemm_with`] on an engine the caller opened (a recorder, a

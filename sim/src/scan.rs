@@ -175,19 +175,8 @@ pub fn run_scan_with(
     array: (usize, usize),
     opts: ScanOptions<'_>,
 ) -> Result<ScanRun, ScanError> {
-    check_shape(x)?;
-    if opts.chunk == Some(0) {
-        return Err(ScanError::Shape("chunks of 0 steps".into()));
-    }
-    if let Some(h) = &opts.initial_state {
-        if h.len() != x.d * x.n {
-            return Err(ScanError::Shape(format!(
-                "initial state has {} values, expected {}",
-                h.len(),
-                x.d * x.n
-            )));
-        }
-    }
+    // Checked before an engine is built (a Verilator model takes seconds).
+    check_job(x, opts.chunk, opts.initial_state.as_deref())?;
     let (kind, vcd) = (opts.engine, opts.vcd);
     let mut e = match array {
         (4, 4) => open_core::<4, 4>(kind, vcd)?,
@@ -214,11 +203,30 @@ pub fn run_scan_on(
     array: ScanArray,
     chunk: Option<usize>,
 ) -> Result<ScanRun, ScanError> {
+    check_job(x, chunk, None)?;
+    drive(e, array, x, chunk, None, (0.0, 1))
+}
+
+/// The inputs' shape, the chunk length and the initial state's length.
+fn check_job(
+    x: &FixedScanInputs,
+    chunk: Option<usize>,
+    initial_state: Option<&[i64]>,
+) -> Result<(), ScanError> {
     check_shape(x)?;
     if chunk == Some(0) {
         return Err(ScanError::Shape("chunks of 0 steps".into()));
     }
-    drive(e, array, x, chunk, None, (0.0, 1))
+    if let Some(h) = initial_state {
+        if h.len() != x.d * x.n {
+            return Err(ScanError::Shape(format!(
+                "initial state has {} values, expected {}",
+                h.len(),
+                x.d * x.n
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn check_shape(x: &FixedScanInputs) -> Result<(), ScanError> {

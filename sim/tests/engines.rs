@@ -4,8 +4,10 @@
 //! comparison catches a planted one-LSB difference, naming its cycle and
 //! signal. Needs `verilator` (installed by `make test`).
 
+mod common;
+
+use common::random_matrix;
 use golden::ssm::block::gemm_i8;
-use rand::Rng;
 use rtl::ssm::{GemmConfig, GemmCore};
 use sim::engine::lockstep::Lockstep;
 use sim::engine::rust::RustEngine;
@@ -35,10 +37,6 @@ macro_rules! assert_same_counters {
             "counters (cycles, busy, stall, bubble) and clock edges"
         )
     };
-}
-
-fn random_matrix(rng: &mut golden::rng::Rng, len: usize) -> Vec<i8> {
-    (0..len).map(|_| rng.gen::<i8>()).collect()
 }
 
 fn opts(engine: EngineKind, stall_probability: f64) -> GemmOptions {
@@ -214,8 +212,6 @@ mod snn {
     }
 }
 
-mod common;
-
 mod scan {
     use super::common::{full_range, vectors};
     use golden::ssm::fixed::{selective_scan_fixed, ScanUnits};
@@ -269,9 +265,9 @@ mod scan {
 
 mod systems {
     use super::common::full_range;
+    use super::common::random_matrix;
     use golden::ssm::block::gemm_i8;
     use golden::ssm::fixed::{selective_scan_fixed, ScanUnits};
-    use rand::Rng;
     use sim::engine::EngineKind;
     use sim::gemm_host::run_gemm_hosted;
     use sim::scan_host::run_scan_hosted;
@@ -282,8 +278,8 @@ mod systems {
     fn the_systems_cosimulate_through_their_host_streams() {
         let mut rng = golden::rng::seeded(21);
         let (m, k, n) = (5, 7, 3);
-        let a: Vec<i8> = (0..m * k).map(|_| rng.gen()).collect();
-        let b: Vec<i8> = (0..k * n).map(|_| rng.gen()).collect();
+        let a = random_matrix(&mut rng, m * k);
+        let b = random_matrix(&mut rng, k * n);
         let run = run_gemm_hosted(&a, &b, m, k, n, (3, 2), (0.6, 4), EngineKind::Cosim).unwrap();
         assert_eq!(run.engine, "rust+verilator");
         assert_eq!(run.c, gemm_i8(&a, &b, m, k, n));

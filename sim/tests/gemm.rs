@@ -5,11 +5,9 @@
 use golden::ssm::block::gemm_i8;
 use rand::Rng;
 use rtl::ssm::GemmConfig;
+mod common;
+use common::random_matrix;
 use sim::gemm::{compare_exact, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun};
-
-fn random_matrix(rng: &mut golden::rng::Rng, len: usize) -> Vec<i8> {
-    (0..len).map(|_| rng.gen::<i8>()).collect()
-}
 
 /// Run, compare bit for bit, and check every counter against the closed form.
 fn run_and_check(

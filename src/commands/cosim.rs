@@ -104,28 +104,12 @@ fn snn(args: CosimSnn) -> Result<(), CliError> {
         Some(dir) => Network::load(dir)?,
         None => snn::workload::default_network(DEFAULT_SEED),
     };
-    if !(sim::snn::driver::MIN_CLOCK_RATIO..=sim::snn::driver::MAX_CLOCK_RATIO)
-        .contains(&args.clock_ratio)
-    {
-        return Err(CliError::Usage(format!(
-            "--clock-ratio: expected a value from {} to {}, found {}",
-            sim::snn::driver::MIN_CLOCK_RATIO,
-            sim::snn::driver::MAX_CLOCK_RATIO,
-            args.clock_ratio
-        )));
-    }
-    if !(0.0..1.0).contains(&args.backpressure) {
-        return Err(CliError::Usage(format!(
-            "--backpressure: expected a probability in [0, 1), found {}",
-            args.backpressure
-        )));
-    }
-    let host = HostConfig {
+    let host = super::sim_snn::host_settings(HostConfig {
         clock_ratio: args.clock_ratio,
         backpressure: args.backpressure,
         max_req_delay: 2,
         ..HostConfig::default()
-    };
+    })?;
     println!(
         "spikescan cosim snn: {} inputs → {} neurons, {} steps; rust-hdl model vs its Verilog under Verilator, in lockstep",
         net.n_in, net.n, net.params.steps

@@ -29,31 +29,37 @@ fn usage(m: impl Into<String>) -> CliError {
 
 /// The host settings of `args`, or a usage error.
 pub fn host_config(args: &SimSnn) -> Result<HostConfig, CliError> {
-    if !(MIN_CLOCK_RATIO..=MAX_CLOCK_RATIO).contains(&args.clock_ratio) {
-        return Err(usage(format!(
-            "--clock-ratio: expected a value from {MIN_CLOCK_RATIO} to {MAX_CLOCK_RATIO}, found {}",
-            args.clock_ratio
-        )));
-    }
-    if !(0.0..1.0).contains(&args.phase) {
-        return Err(usage(format!(
-            "--phase: expected a fraction in [0, 1), found {}",
-            args.phase
-        )));
-    }
-    if !(0.0..1.0).contains(&args.backpressure) {
-        return Err(usage(format!(
-            "--backpressure: expected a probability in [0, 1), found {}",
-            args.backpressure
-        )));
-    }
-    Ok(HostConfig {
+    host_settings(HostConfig {
         clock_ratio: args.clock_ratio,
         phase: args.phase,
         max_req_delay: args.req_delay,
         backpressure: args.backpressure,
         seed: args.seed,
     })
+}
+
+/// `host` if its clock ratio, phase and back-pressure are in range, else a
+/// usage error naming the option.
+pub fn host_settings(host: HostConfig) -> Result<HostConfig, CliError> {
+    if !(MIN_CLOCK_RATIO..=MAX_CLOCK_RATIO).contains(&host.clock_ratio) {
+        return Err(usage(format!(
+            "--clock-ratio: expected a value from {MIN_CLOCK_RATIO} to {MAX_CLOCK_RATIO}, found {}",
+            host.clock_ratio
+        )));
+    }
+    if !(0.0..1.0).contains(&host.phase) {
+        return Err(usage(format!(
+            "--phase: expected a fraction in [0, 1), found {}",
+            host.phase
+        )));
+    }
+    if !(0.0..1.0).contains(&host.backpressure) {
+        return Err(usage(format!(
+            "--backpressure: expected a probability in [0, 1), found {}",
+            host.backpressure
+        )));
+    }
+    Ok(host)
 }
 
 pub fn run(args: SimSnn) -> Result<(), CliError> {

@@ -50,3 +50,8 @@ pub fn files_in(dir: &Path) -> Vec<String> {
         Err(_) => Vec::new(),
     }
 }
+
+/// The report.json that a command wrote into `dir`.
+pub fn report(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap()
+}

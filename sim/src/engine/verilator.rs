@@ -80,12 +80,10 @@ pub fn version() -> Result<String, String> {
         .clone()
 }
 
-/// The Verilog of a fresh instance of `B` as `spikescan verilog` writes it:
-/// rust-hdl's output through [`rtl::verilog_tidy::tidy`].
+/// The Verilog of a fresh instance of `B` as `spikescan verilog` writes it
+/// ([`rtl::designs::verilog_of`]).
 pub fn emitted_verilog<B: HasPorts>() -> String {
-    let mut uut = B::fresh();
-    uut.connect_all();
-    rtl::verilog_tidy::tidy(&rust_hdl::prelude::generate_verilog(&uut))
+    rtl::designs::verilog_of(B::fresh())
 }
 
 /// Where compiled models are cached.

@@ -1,4 +1,4 @@
-//! Scan inputs shared by the sim crate's test binaries.
+//! Operands shared by the sim crate's test binaries.
 // Each test binary compiles this module and uses only some of its helpers.
 #![allow(dead_code)]
 
@@ -6,6 +6,11 @@ use golden::ssm::fixed::FixedScanInputs;
 use golden::ssm::ScanInputs;
 use rand::Rng;
 use std::path::Path;
+
+/// `len` random int8 values.
+pub fn random_matrix(rng: &mut golden::rng::Rng, len: usize) -> Vec<i8> {
+    (0..len).map(|_| rng.gen::<i8>()).collect()
+}
 
 /// A committed vector set of `golden/vectors`, quantized.
 pub fn vectors(name: &str) -> FixedScanInputs {
