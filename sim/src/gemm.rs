@@ -10,14 +10,14 @@
 //!
 //! The array shape is a run-time argument but a compile-time generic of the
 //! hardware; [`SUPPORTED_ARRAYS`] lists the shapes compiled in, and any other
-//! shape is an [`GemmError::UnsupportedArray`].
+//! shape is an [`RunError::UnsupportedArray`].
 
 use crate::control;
 use crate::counters::{CounterPorts, Counters};
 use crate::engine::{self, request, ClockPort, Engine, EngineError, EngineKind, In, Out};
+use crate::run_error::{ArrayMode, RunError};
 use rand::Rng as _;
 use rtl::ssm::{GemmConfig, GemmCore, MAX_DIM};
-use std::fmt;
 use std::time::Instant;
 
 /// Array shapes (R, C) compiled into `sim` (the first is the default).
@@ -109,45 +109,6 @@ impl Default for GemmOptions {
     }
 }
 
-/// Why a run could not be made.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum GemmError {
-    /// The array shape is not one of [`SUPPORTED_ARRAYS`].
-    UnsupportedArray { rows: usize, cols: usize },
-    /// Operand lengths or dimensions are wrong.
-    Shape(String),
-    /// The simulation failed (did not settle, or never finished).
-    Sim(String),
-    /// The engine could not be built, or (co-simulation) its engines disagree.
-    Engine(EngineError),
-    /// A stop was requested ([`crate::control`]) after this many cycles.
-    Stopped { cycles: u64 },
-}
-
-impl From<EngineError> for GemmError {
-    fn from(e: EngineError) -> Self {
-        GemmError::Engine(e)
-    }
-}
-
-impl fmt::Display for GemmError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            GemmError::UnsupportedArray { rows, cols } => write!(
-                f,
-                "array {rows}x{cols} is not compiled in; supported: {}",
-                crate::shape_list(SUPPORTED_ARRAYS)
-            ),
-            GemmError::Shape(s) => write!(f, "bad GEMM shape: {s}"),
-            GemmError::Sim(s) => write!(f, "simulation failed: {s}"),
-            GemmError::Engine(e) => write!(f, "{e}"),
-            GemmError::Stopped { cycles } => write!(f, "stopped after {cycles} cycles"),
-        }
-    }
-}
-
-impl std::error::Error for GemmError {}
-
 /// C = A·B on the simulated core with the array `(R, C)`. `a` is M×K and `b`
 /// is K×N, both row-major int8; C comes back M×N row-major int32.
 pub fn run_gemm(
@@ -157,7 +118,7 @@ pub fn run_gemm(
     k: usize,
     n: usize,
     array: (usize, usize),
-) -> Result<GemmRun, GemmError> {
+) -> Result<GemmRun, RunError> {
     run_gemm_with(a, b, m, k, n, array, &GemmOptions::default())
 }
 
@@ -170,7 +131,7 @@ pub fn run_gemm_with(
     n: usize,
     array: (usize, usize),
     opts: &GemmOptions,
-) -> Result<GemmRun, GemmError> {
+) -> Result<GemmRun, RunError> {
     // Checked before an engine is built (a Verilator model takes seconds).
     check_shape(a, b, m, k, n)?;
     let kind = opts.engine;
@@ -180,7 +141,13 @@ pub fn run_gemm_with(
         (2, 3) => engine::open::<GemmCore<2, 3>>(kind)?,
         (3, 2) => engine::open::<GemmCore<3, 2>>(kind)?,
         (16, 16) => engine::open::<GemmCore<16, 16>>(kind)?,
-        (rows, cols) => return Err(GemmError::UnsupportedArray { rows, cols }),
+        (rows, cols) => {
+            return Err(RunError::UnsupportedArray {
+                mode: ArrayMode::Gemm,
+                rows,
+                cols,
+            })
+        }
     };
     let cfg = GemmConfig::new(array.0, array.1);
     run_gemm_on(e.as_mut(), (a, b), (m, k, n), cfg, opts)
@@ -194,7 +161,7 @@ pub fn run_gemm_on(
     (m, k, n): (usize, usize, usize),
     array: GemmConfig,
     opts: &GemmOptions,
-) -> Result<GemmRun, GemmError> {
+) -> Result<GemmRun, RunError> {
     check_shape(a, b, m, k, n)?;
     let job = Job {
         a,
@@ -207,27 +174,26 @@ pub fn run_gemm_on(
     job.run(e, array)
 }
 
-fn check_shape(a: &[i8], b: &[i8], m: usize, k: usize, n: usize) -> Result<(), GemmError> {
+fn check_shape(a: &[i8], b: &[i8], m: usize, k: usize, n: usize) -> Result<(), RunError> {
     for (name, d) in [("M", m), ("K", k), ("N", n)] {
         if d == 0 || d > MAX_DIM {
-            return Err(GemmError::Shape(format!(
-                "{name} = {d}, must be in 1..={MAX_DIM}"
-            )));
+            return Err(RunError::Shape(
+                ArrayMode::Gemm,
+                format!("{name} = {d}, must be in 1..={MAX_DIM}"),
+            ));
         }
     }
     if a.len() != m * k {
-        return Err(GemmError::Shape(format!(
-            "A has {} elements, M×K = {m}×{k} = {}",
-            a.len(),
-            m * k
-        )));
+        return Err(RunError::Shape(
+            ArrayMode::Gemm,
+            format!("A has {} elements, M×K = {m}×{k} = {}", a.len(), m * k),
+        ));
     }
     if b.len() != k * n {
-        return Err(GemmError::Shape(format!(
-            "B has {} elements, K×N = {k}×{n} = {}",
-            b.len(),
-            k * n
-        )));
+        return Err(RunError::Shape(
+            ArrayMode::Gemm,
+            format!("B has {} elements, K×N = {k}×{n} = {}", b.len(), k * n),
+        ));
     }
     Ok(())
 }
@@ -286,7 +252,7 @@ impl Ports {
 
 impl Job<'_> {
     /// Serve the core's scratchpad ports on `e`, an R×C array, until it is done.
-    fn run(&self, e: &mut dyn Engine, cfg: GemmConfig) -> Result<GemmRun, GemmError> {
+    fn run(&self, e: &mut dyn Engine, cfg: GemmConfig) -> Result<GemmRun, RunError> {
         let (a, b, m, k, n) = (self.a, self.b, self.m, self.k, self.n);
         let (r, c) = (cfg.rows, cfg.cols);
         let n_pad = n.div_ceil(c) * c;
@@ -326,14 +292,14 @@ impl Job<'_> {
                 if busy_seen {
                     break;
                 }
-                return Err(GemmError::Sim("core did not start".into()));
+                return Err(RunError::Sim("core did not start".into()));
             }
             busy_seen = true;
             if cycles > limit {
-                return Err(GemmError::Sim(format!("not finished after {limit} cycles")));
+                return Err(RunError::Sim(format!("not finished after {limit} cycles")));
             }
             control::cycle_checkpoint(cycles, expected, started)
-                .map_err(|s| GemmError::Stopped { cycles: s.cycles })?;
+                .map_err(|s| RunError::Stopped { cycles: s.cycles })?;
             // Sample this cycle's requests (reads see memory before this cycle's write).
             let a_rd = request(e, p.a_rd);
             let b_rd = request(e, p.b_rd);

@@ -5,8 +5,9 @@
 //! the core's ports directly; both must agree on C and on the cycle count.
 
 use crate::engine::EngineKind;
-use crate::gemm::{GemmError, GemmRun};
+use crate::gemm::GemmRun;
 use crate::host::System;
+use crate::run_error::{ArrayMode, RunError};
 use rtl::ssm::gemm_system::GemmSystem;
 use rtl::ssm::GemmConfig;
 use std::time::Instant;
@@ -29,12 +30,16 @@ pub fn run_gemm_hosted(
     array: (usize, usize),
     (ready_p, seed): (f64, u64),
     engine: EngineKind,
-) -> Result<GemmRun, GemmError> {
+) -> Result<GemmRun, RunError> {
     let job = (a, b, m, k, n, ready_p, seed, engine);
     match array {
         (8, 8) => hosted::<8, 8>(job),
         (3, 2) => hosted::<3, 2>(job),
-        (rows, cols) => Err(GemmError::UnsupportedArray { rows, cols }),
+        (rows, cols) => Err(RunError::UnsupportedArray {
+            mode: ArrayMode::Gemm,
+            rows,
+            cols,
+        }),
     }
 }
 
@@ -82,17 +87,21 @@ pub fn load_beats(
     beats
 }
 
-fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, GemmError> {
+fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, RunError> {
     let (a, b, m, k, n, ready_p, seed, engine) = job;
     if a.len() != m * k || b.len() != k * n || m == 0 || k == 0 || n == 0 {
-        return Err(GemmError::Shape(format!("A, B are not {m}×{k}, {k}×{n}")));
+        return Err(RunError::Shape(
+            ArrayMode::Gemm,
+            format!("A, B are not {m}×{k}, {k}×{n}"),
+        ));
     }
     let (kt, nt) = (k.div_ceil(R), n.div_ceil(C));
     let words = 1usize << GEMM_BANK_ADDR_BITS;
     if m * kt > words || kt * R * nt > words || m * nt > words {
-        return Err(GemmError::Shape(format!(
-            "{m}×{k}·{k}×{n} needs more than {words} words per buffer bank on {R}x{C}"
-        )));
+        return Err(RunError::Shape(
+            ArrayMode::Gemm,
+            format!("{m}×{k}·{k}×{n} needs more than {words} words per buffer bank on {R}x{C}"),
+        ));
     }
     let mut rng = golden::rng::seeded(seed);
     let started = Instant::now();
@@ -100,7 +109,7 @@ fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, GemmE
     let beats = load_beats(a, b, m, k, n, R, C)
         .into_iter()
         .map(|(buf, bank, addr, v)| (u64::from(buf), bank as u64, addr as u64, u64::from(v as u8)));
-    sys.write_stream(beats).map_err(GemmError::Sim)?;
+    sys.write_stream(beats).map_err(RunError::Sim)?;
     for (name, v) in [
         ("dim_m", m),
         ("dim_k", k),
@@ -108,15 +117,15 @@ fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, GemmE
         ("dim_kt", kt),
         ("dim_nt", nt),
     ] {
-        sys.set(name, v as u64).map_err(GemmError::Sim)?;
+        sys.set(name, v as u64).map_err(RunError::Sim)?;
     }
     let cfg = GemmConfig::new(R, C);
     let expected = cfg.cycles(m, k, n);
     sys.run_to_idle(4 * expected + 1000, "GEMM")
-        .map_err(GemmError::Sim)?;
+        .map_err(RunError::Sim)?;
     let c = sys
         .read_stream(&mut rng, ready_p, m * n)
-        .map_err(GemmError::Sim)?
+        .map_err(RunError::Sim)?
         .into_iter()
         .map(|w| w as i32)
         .collect();

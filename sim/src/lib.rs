@@ -25,18 +25,19 @@ pub mod gemm_host;
 pub mod host;
 pub mod icarus;
 pub mod ports;
+pub mod run_error;
 pub mod scan;
 pub mod scan_host;
 pub mod snn;
 
 pub use gemm::{
-    compare_exact, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun, Mismatches,
-    SUPPORTED_ARRAYS,
+    compare_exact, run_gemm, run_gemm_with, GemmOptions, GemmRun, Mismatches, SUPPORTED_ARRAYS,
 };
 pub use rtl::ssm::{GemmConfig, ScanArray, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY, MAX_DIM};
+pub use run_error::{ArrayMode, RunError};
 pub use scan::{
-    compare_scan, compare_state, run_scan, run_scan_with, ScanError, ScanMismatches, ScanOptions,
-    ScanRun, SUPPORTED_SCAN_ARRAYS,
+    compare_scan, compare_state, run_scan, run_scan_with, ScanMismatches, ScanOptions, ScanRun,
+    SUPPORTED_SCAN_ARRAYS,
 };
 
 /// `R1xC1, R2xC2, …`: the array shapes of an `UnsupportedArray` message.

@@ -23,10 +23,10 @@ use crate::control;
 use crate::counters::{CounterPorts, Counters};
 use crate::engine::rust::RustEngine;
 use crate::engine::{self, request, ClockPort, Engine, EngineError, EngineKind, In, Out};
+use crate::run_error::{ArrayMode, RunError};
 use golden::ssm::fixed::FixedScanInputs;
 use rand::Rng as _;
 use rtl::ssm::{ScanArray, ScanCore, MAX_DIM};
-use std::fmt;
 use std::io::Write;
 use std::time::Instant;
 
@@ -125,47 +125,8 @@ pub struct ScanOptions<'a> {
     pub engine: EngineKind,
 }
 
-/// Why a run could not be made.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ScanError {
-    /// The array shape is not one of [`SUPPORTED_SCAN_ARRAYS`].
-    UnsupportedArray { rows: usize, cols: usize },
-    /// Dimensions out of range or inconsistent input lengths.
-    Shape(String),
-    /// The simulation failed (did not settle, never finished, trace I/O).
-    Sim(String),
-    /// The engine could not be built, or (co-simulation) its engines disagree.
-    Engine(EngineError),
-    /// A stop was requested ([`crate::control`]) after this many cycles.
-    Stopped { cycles: u64 },
-}
-
-impl From<EngineError> for ScanError {
-    fn from(e: EngineError) -> Self {
-        ScanError::Engine(e)
-    }
-}
-
-impl fmt::Display for ScanError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ScanError::UnsupportedArray { rows, cols } => write!(
-                f,
-                "scan array {rows}x{cols} is not compiled in; supported: {}",
-                crate::shape_list(SUPPORTED_SCAN_ARRAYS)
-            ),
-            ScanError::Shape(s) => write!(f, "bad scan shape: {s}"),
-            ScanError::Sim(s) => write!(f, "simulation failed: {s}"),
-            ScanError::Engine(e) => write!(f, "{e}"),
-            ScanError::Stopped { cycles } => write!(f, "stopped after {cycles} cycles"),
-        }
-    }
-}
-
-impl std::error::Error for ScanError {}
-
 /// The scan on the simulated core with the array `(R, C)`.
-pub fn run_scan(x: &FixedScanInputs, array: (usize, usize)) -> Result<ScanRun, ScanError> {
+pub fn run_scan(x: &FixedScanInputs, array: (usize, usize)) -> Result<ScanRun, RunError> {
     run_scan_with(x, array, ScanOptions::default())
 }
 
@@ -174,7 +135,7 @@ pub fn run_scan_with(
     x: &FixedScanInputs,
     array: (usize, usize),
     opts: ScanOptions<'_>,
-) -> Result<ScanRun, ScanError> {
+) -> Result<ScanRun, RunError> {
     // Checked before an engine is built (a Verilator model takes seconds).
     check_job(x, opts.chunk, opts.initial_state.as_deref())?;
     let (kind, vcd) = (opts.engine, opts.vcd);
@@ -183,7 +144,13 @@ pub fn run_scan_with(
         (2, 2) => open_core::<2, 2>(kind, vcd)?,
         (2, 3) => open_core::<2, 3>(kind, vcd)?,
         (3, 2) => open_core::<3, 2>(kind, vcd)?,
-        (rows, cols) => return Err(ScanError::UnsupportedArray { rows, cols }),
+        (rows, cols) => {
+            return Err(RunError::UnsupportedArray {
+                mode: ArrayMode::Scan,
+                rows,
+                cols,
+            })
+        }
     };
     drive(
         e.as_mut(),
@@ -202,7 +169,7 @@ pub fn run_scan_on(
     x: &FixedScanInputs,
     array: ScanArray,
     chunk: Option<usize>,
-) -> Result<ScanRun, ScanError> {
+) -> Result<ScanRun, RunError> {
     check_job(x, chunk, None)?;
     drive(e, array, x, chunk, None, (0.0, 1))
 }
@@ -212,30 +179,34 @@ fn check_job(
     x: &FixedScanInputs,
     chunk: Option<usize>,
     initial_state: Option<&[i64]>,
-) -> Result<(), ScanError> {
+) -> Result<(), RunError> {
     check_shape(x)?;
     if chunk == Some(0) {
-        return Err(ScanError::Shape("chunks of 0 steps".into()));
+        return Err(RunError::Shape(ArrayMode::Scan, "chunks of 0 steps".into()));
     }
     if let Some(h) = initial_state {
         if h.len() != x.d * x.n {
-            return Err(ScanError::Shape(format!(
-                "initial state has {} values, expected {}",
-                h.len(),
-                x.d * x.n
-            )));
+            return Err(RunError::Shape(
+                ArrayMode::Scan,
+                format!(
+                    "initial state has {} values, expected {}",
+                    h.len(),
+                    x.d * x.n
+                ),
+            ));
         }
     }
     Ok(())
 }
 
-fn check_shape(x: &FixedScanInputs) -> Result<(), ScanError> {
+fn check_shape(x: &FixedScanInputs) -> Result<(), RunError> {
     let (l, d, n) = (x.l, x.d, x.n);
     for (name, v) in [("L", l), ("D", d), ("N", n)] {
         if v == 0 || v > MAX_DIM {
-            return Err(ScanError::Shape(format!(
-                "{name} = {v}, must be in 1..={MAX_DIM}"
-            )));
+            return Err(RunError::Shape(
+                ArrayMode::Scan,
+                format!("{name} = {v}, must be in 1..={MAX_DIM}"),
+            ));
         }
     }
     let lens = [
@@ -250,9 +221,10 @@ fn check_shape(x: &FixedScanInputs) -> Result<(), ScanError> {
     ];
     for (name, got, want) in lens {
         if got != want {
-            return Err(ScanError::Shape(format!(
-                "{name} has {got} values, expected {want}"
-            )));
+            return Err(RunError::Shape(
+                ArrayMode::Scan,
+                format!("{name} has {got} values, expected {want}"),
+            ));
         }
     }
     Ok(())
@@ -373,10 +345,10 @@ fn word(v: i64) -> u64 {
 fn open_core<'a, const R: usize, const C: usize>(
     kind: EngineKind,
     vcd: Option<&'a mut dyn Write>,
-) -> Result<Box<dyn Engine + 'a>, ScanError> {
+) -> Result<Box<dyn Engine + 'a>, RunError> {
     match vcd {
         None => Ok(engine::open::<ScanCore<R, C>>(kind)?),
-        Some(_) if kind != EngineKind::Rust => Err(ScanError::Sim(
+        Some(_) if kind != EngineKind::Rust => Err(RunError::Sim(
             "VCD traces are written by the rust engine only".into(),
         )),
         Some(w) => {
@@ -395,7 +367,7 @@ fn drive(
     chunk: Option<usize>,
     initial_state: Option<Vec<i64>>,
     (stall_probability, seed): (f64, u64),
-) -> Result<ScanRun, ScanError> {
+) -> Result<ScanRun, RunError> {
     let (l, d, n) = (x.l, x.d, x.n);
     let lc = chunk.unwrap_or(l).min(l);
     let resume_first = initial_state.is_some();
@@ -438,14 +410,14 @@ fn drive(
                 if busy_seen {
                     break;
                 }
-                return Err(ScanError::Sim("core did not start".into()));
+                return Err(RunError::Sim("core did not start".into()));
             }
             busy_seen = true;
             if cycles > limit {
-                return Err(ScanError::Sim(format!("not finished after {limit} cycles")));
+                return Err(RunError::Sim(format!("not finished after {limit} cycles")));
             }
             control::cycle_checkpoint(cycles, expected_total, started)
-                .map_err(|s| ScanError::Stopped { cycles: s.cycles })?;
+                .map_err(|s| RunError::Stopped { cycles: s.cycles })?;
             // This cycle's requests; reads see the memories before this cycle's writes.
             let row_rd = request(e, p.row_rd);
             let bc_rd = request(e, p.bc_rd);

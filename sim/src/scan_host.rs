@@ -14,7 +14,8 @@ use crate::counters::Counters;
 use crate::engine::EngineKind;
 pub use crate::host::Beat;
 use crate::host::System;
-use crate::scan::{ScanError, ScanRun};
+use crate::run_error::{ArrayMode, RunError};
+use crate::scan::ScanRun;
 use golden::ssm::fixed::FixedScanInputs;
 use rtl::ssm::scan_system::{
     DefaultScanSystem, SCAN_CHANNEL_BITS, SCAN_CHUNK_BITS, SCAN_SYSTEM_ADDR_BITS,
@@ -103,11 +104,15 @@ pub fn run_scan_hosted(
     chunk: Option<usize>,
     (ready_p, seed): (f64, u64),
     engine: EngineKind,
-) -> Result<ScanRun, ScanError> {
+) -> Result<ScanRun, RunError> {
     match array {
         (4, 4) => hosted::<4, 4>(x, chunk, (ready_p, seed), engine),
         (3, 2) => hosted::<3, 2>(x, chunk, (ready_p, seed), engine),
-        (rows, cols) => Err(ScanError::UnsupportedArray { rows, cols }),
+        (rows, cols) => Err(RunError::UnsupportedArray {
+            mode: ArrayMode::Scan,
+            rows,
+            cols,
+        }),
     }
 }
 
@@ -116,7 +121,7 @@ fn hosted<const R: usize, const C: usize>(
     chunk: Option<usize>,
     (ready_p, seed): (f64, u64),
     engine: EngineKind,
-) -> Result<ScanRun, ScanError> {
+) -> Result<ScanRun, RunError> {
     let (l, d, n) = (x.l, x.d, x.n);
     let (dt, nt) = (d.div_ceil(R), n.div_ceil(C));
     let lc = chunk.unwrap_or(HOST_CHUNK).min(l);
@@ -131,19 +136,22 @@ fn hosted<const R: usize, const C: usize>(
         && nt <= tiles.min(state_tiles)
         && l <= MAX_DIM;
     if !fits {
-        return Err(ScanError::Shape(format!(
-            "L={l} D={d} N={n} in chunks of {lc} does not fit the buffers of the {R}x{C} \
+        return Err(RunError::Shape(
+            ArrayMode::Scan,
+            format!(
+                "L={l} D={d} N={n} in chunks of {lc} does not fit the buffers of the {R}x{C} \
              system: chunks of 1..={HOST_CHUNK} steps, L <= {MAX_DIM}, ⌈D/R⌉ <= {tiles}, \
              ⌈D/R⌉·R <= {channels}, ⌈N/C⌉ <= {}",
-            tiles.min(state_tiles)
-        )));
+                tiles.min(state_tiles)
+            ),
+        ));
     }
     let mut rng = golden::rng::seeded(seed);
     let started = Instant::now();
     let mut sys = System::open::<DefaultScanSystem<R, C>>(engine)?;
     // Once: delta_bias, D and a2.
     sys.write_stream(constant_beats(x, R, C, SCAN_CHANNEL_BITS))
-        .map_err(ScanError::Sim)?;
+        .map_err(RunError::Sim)?;
     let cfg = ScanArray::new(R, C);
     let mut hw = Counters::default();
     let mut y = Vec::with_capacity(l * d);
@@ -151,7 +159,7 @@ fn hosted<const R: usize, const C: usize>(
         let len = lc.min(l - t0);
         // Load the chunk's rows, run it from the saved state, read its y.
         sys.write_stream(chunk_beats(x, (t0, len), R, C, SCAN_CHUNK_BITS))
-            .map_err(ScanError::Sim)?;
+            .map_err(RunError::Sim)?;
         for (name, v) in [
             ("dim_l", len as u64),
             ("dim_d", d as u64),
@@ -161,24 +169,24 @@ fn hosted<const R: usize, const C: usize>(
             ("resume", u64::from(t0 > 0)),
             ("out_state", 0),
         ] {
-            sys.set(name, v).map_err(ScanError::Sim)?;
+            sys.set(name, v).map_err(RunError::Sim)?;
         }
         let expected = cfg.cycles(len, d, n);
         sys.run_to_idle(4 * expected + 1000, "scan")
-            .map_err(ScanError::Sim)?;
+            .map_err(RunError::Sim)?;
         hw += sys.counters();
         y.extend(
             sys.read_stream(&mut rng, ready_p, len * d)
-                .map_err(ScanError::Sim)?
+                .map_err(RunError::Sim)?
                 .into_iter()
                 .map(|w| i64::from(w as i32)),
         );
     }
     // The final state, D×N.
-    sys.set("out_state", 1).map_err(ScanError::Sim)?;
+    sys.set("out_state", 1).map_err(RunError::Sim)?;
     let state = sys
         .read_stream(&mut rng, ready_p, d * n)
-        .map_err(ScanError::Sim)?
+        .map_err(RunError::Sim)?
         .into_iter()
         .map(|w| i64::from(w as i32))
         .collect();

@@ -7,7 +7,8 @@ use rand::Rng;
 use rtl::ssm::GemmConfig;
 mod common;
 use common::random_matrix;
-use sim::gemm::{compare_exact, run_gemm, run_gemm_with, GemmError, GemmOptions, GemmRun};
+use sim::gemm::{compare_exact, run_gemm, run_gemm_with, GemmOptions, GemmRun};
+use sim::{ArrayMode, RunError};
 
 /// Run, compare bit for bit, and check every counter against the closed form.
 fn run_and_check(
@@ -258,33 +259,42 @@ fn unsupported_arrays_and_bad_shapes_are_errors() {
     let b = vec![1i8; 4];
     assert_eq!(
         run_gemm(&a, &b, 2, 2, 2, (5, 7)),
-        Err(GemmError::UnsupportedArray { rows: 5, cols: 7 })
+        Err(RunError::UnsupportedArray {
+            mode: ArrayMode::Gemm,
+            rows: 5,
+            cols: 7
+        })
     );
     assert!(matches!(
         run_gemm(&a, &b, 2, 2, 2, (1, 8)),
-        Err(GemmError::UnsupportedArray { .. })
+        Err(RunError::UnsupportedArray { .. })
     ));
     assert!(matches!(
         run_gemm(&a, &b, 3, 2, 2, (8, 8)),
-        Err(GemmError::Shape(_))
+        Err(RunError::Shape(..))
     ));
     assert!(matches!(
         run_gemm(&a, &b, 2, 2, 3, (8, 8)),
-        Err(GemmError::Shape(_))
+        Err(RunError::Shape(..))
     ));
     assert!(matches!(
         run_gemm(&[], &[], 0, 1, 1, (8, 8)),
-        Err(GemmError::Shape(_))
+        Err(RunError::Shape(..))
     ));
     let big = 40_000;
     let a = vec![0i8; big];
     let b = vec![0i8; big];
     assert!(matches!(
         run_gemm(&a, &b, 1, big, 1, (8, 8)),
-        Err(GemmError::Shape(_))
+        Err(RunError::Shape(..))
     ));
     // The message names the supported shapes.
-    let msg = GemmError::UnsupportedArray { rows: 5, cols: 7 }.to_string();
+    let msg = RunError::UnsupportedArray {
+        mode: ArrayMode::Gemm,
+        rows: 5,
+        cols: 7,
+    }
+    .to_string();
     assert!(msg.contains("8x8") && msg.contains("5x7"), "{msg}");
 }
 

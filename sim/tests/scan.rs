@@ -9,9 +9,8 @@ use golden::ssm::fixed::{
 use golden::ssm::workload::scan_workload;
 use rand::Rng;
 use rtl::ssm::ScanArray;
-use sim::scan::{
-    compare_scan, compare_state, run_scan, run_scan_with, ScanError, ScanOptions, ScanRun,
-};
+use sim::scan::{compare_scan, compare_state, run_scan, run_scan_with, ScanOptions, ScanRun};
+use sim::{ArrayMode, RunError};
 
 mod common;
 use common::{full_range, vectors};
@@ -202,11 +201,15 @@ fn unsupported_array_and_bad_shapes_are_errors() {
     let x = vectors("ssm-plain");
     assert_eq!(
         run_scan(&x, (5, 5)).unwrap_err(),
-        ScanError::UnsupportedArray { rows: 5, cols: 5 }
+        RunError::UnsupportedArray {
+            mode: ArrayMode::Scan,
+            rows: 5,
+            cols: 5
+        }
     );
     let mut bad = x.clone();
     bad.u.pop();
-    assert!(matches!(run_scan(&bad, (4, 4)), Err(ScanError::Shape(_))));
+    assert!(matches!(run_scan(&bad, (4, 4)), Err(RunError::Shape(..))));
 }
 
 #[test]
@@ -273,10 +276,10 @@ fn the_host_interface_loads_runs_and_streams_y_back_bit_exactly() {
     // tiles, are refused before anything runs.
     let x = full_range(33, 70, 2, 2, true, true);
     let long = run_scan_hosted(&x, (4, 4), Some(65), (1.0, 0), EngineKind::Rust);
-    assert!(matches!(long, Err(ScanError::Shape(_))), "{long:?}");
+    assert!(matches!(long, Err(RunError::Shape(..))), "{long:?}");
     let x = full_range(34, 1, 260, 2, true, true);
     let wide = run_scan_hosted(&x, (4, 4), None, (1.0, 0), EngineKind::Rust);
-    assert!(matches!(wide, Err(ScanError::Shape(_))), "{wide:?}");
+    assert!(matches!(wide, Err(RunError::Shape(..))), "{wide:?}");
 }
 
 #[test]
@@ -332,7 +335,7 @@ fn a_run_resumes_from_any_state() {
     };
     assert!(matches!(
         run_scan_with(&x, (4, 4), bad),
-        Err(ScanError::Shape(_))
+        Err(RunError::Shape(..))
     ));
 }
 

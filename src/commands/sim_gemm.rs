@@ -9,7 +9,8 @@ use crate::output::{write_interrupted, Outputs};
 use golden::formats::{matrix_csv, read_matrix_lines, InputError, NumberStyle};
 use golden::Matrix;
 use serde::Serialize;
-use sim::gemm::{run_gemm_with, GemmError, GemmOptions, GemmRun, SUPPORTED_ARRAYS};
+use sim::gemm::{run_gemm_with, GemmOptions, GemmRun, SUPPORTED_ARRAYS};
+use sim::RunError;
 use sim::MAX_DIM;
 use std::path::Path;
 
@@ -113,7 +114,7 @@ pub fn run(cmd: SimGemm) -> Result<(), CliError> {
     };
     let run = match run_gemm_with(&a, &b, m, k, n, array, &opts) {
         Ok(run) => run,
-        Err(GemmError::Stopped { cycles }) => {
+        Err(RunError::Stopped { cycles }) => {
             let total = sim::GemmConfig::new(array.0, array.1).cycles(m, k, n);
             return Err(write_interrupted(
                 &cmd.out,

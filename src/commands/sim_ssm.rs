@@ -12,7 +12,8 @@ use golden::ssm::fixed::{self, scan::OUT_FRAC, FixedScanInputs};
 use golden::ssm::ScanInputs;
 use golden::Matrix;
 use serde::Serialize;
-use sim::scan::{run_scan_with, ScanError, ScanOptions, ScanRun, SUPPORTED_SCAN_ARRAYS};
+use sim::scan::{run_scan_with, ScanOptions, ScanRun, SUPPORTED_SCAN_ARRAYS};
+use sim::RunError;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
@@ -121,7 +122,7 @@ pub fn run(cmd: SimSsm) -> Result<(), CliError> {
     };
     let run = match run {
         Ok(run) => run,
-        Err(ScanError::Stopped { cycles }) => {
+        Err(RunError::Stopped { cycles }) => {
             let total = sim::ScanArray::new(array.0, array.1).chunked_cycles(
                 fx.l,
                 fx.d,
