@@ -134,17 +134,14 @@ pub fn on_rust<B: HasPorts>(rec: &Recording) -> Result<f64, EngineError> {
     Ok(started.elapsed().as_secs_f64())
 }
 
-/// Replay the first `max_cycles` cycles on rust-hdl's `Simulation`, written
+/// Replay the recording on rust-hdl's `Simulation`, written
 /// as rust-hdl testbenches are: the clock is a simulator process
 /// (`add_clock`, 10 time units per cycle) and a testbench thread applies each
 /// cycle's input changes after the falling edge, then waits for the next
 /// rising and falling edges (`wait_clock_true!`/`wait_clock_false!`).
 /// Recorded clock changes are replaced by that clock. Returns (cycles
 /// replayed, wall-clock seconds).
-pub fn on_simulation<B: HasPorts + Send>(
-    rec: &Recording,
-    max_cycles: u64,
-) -> Result<(u64, f64), EngineError> {
+pub fn on_simulation<B: HasPorts + Send>(rec: &Recording) -> Result<(u64, f64), EngineError> {
     let table = B::port_table();
     let changes = rec.renumbered(table.list())?;
     let clock = table.list().input("clock")?.0 as u32;
@@ -164,7 +161,8 @@ pub fn on_simulation<B: HasPorts + Send>(
         }
         start = end as usize;
     }
-    cycles.truncate(max_cycles as usize);
+    // Changes after the last rising edge reach no register.
+    cycles.truncate(rec.cycles() as usize);
     let n = cycles.len() as u64;
     let mut sim = Simulation::<B>::new();
     sim.add_clock(5, |x: &mut Box<B>| {
