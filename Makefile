@@ -126,7 +126,6 @@ synth-scan-system: deps hdl-tools
 cosim: build hdl-tools cosim-snn
 	$(BIN) cosim ssm --chunk 24
 	$(BIN) cosim ssm --inputs golden/vectors/ssm-edge --scan-array 3x2 --gemm-array 2x3
-	$(CARGO) run --release --locked -p sim --example smul_icarus
 	for set in ssm-small ssm-plain ssm-edge; do $(CARGO) run --release --locked -p sim --example scan_icarus -- $$set || exit 1; done
 	$(CARGO) run --release --locked -p sim --example gemm_icarus
 	$(CARGO) run --release --locked -p sim --example gemm_system_icarus

@@ -13,6 +13,7 @@
 // rust-hdl prints operators to Verilog without parentheses.
 #![allow(unused_parens)]
 
+pub mod common;
 pub mod designs;
 pub mod snn;
 pub mod ssm;

@@ -29,6 +29,7 @@ pub mod run_error;
 pub mod scan;
 pub mod scan_host;
 pub mod snn;
+pub mod unit_ports;
 
 pub use gemm::{
     compare_exact, run_gemm, run_gemm_with, GemmOptions, GemmRun, Mismatches, SUPPORTED_ARRAYS,

@@ -183,15 +183,18 @@ fn back_pressure_delays_but_does_not_change_a_bit() {
 
 #[test]
 fn utilization_and_bubbles_follow_the_closed_form() {
-    // L < 2R − 1: each fold period is 2R − 1 slots (the state drain), L of
-    // them busy.
-    let x = full_range(4, 2, 8, 4, true, false);
+    // L < R + 1: each fold period is K(R + 1) = 20 slots (the state
+    // drain), K·L = 8 of them busy.
+    let x = full_range(4, 2, 8, 8, true, false);
     let run = run_and_check(&x, (4, 4));
-    let folds = 2;
-    assert_eq!(ScanArray::new(4, 4).fold_period(2), 7);
-    assert_eq!(run.bubble_cycles, (folds - 1) * (7 - 2));
-    // L ≫ R: nearly every PE busy every cycle.
-    let x = workload(5, 200, 8, 8);
+    let cfg = ScanArray::new(4, 4);
+    assert_eq!(cfg.folds(8, 8), 2);
+    assert_eq!(cfg.fold_period(2), 20);
+    assert_eq!(run.bubble_cycles, 20 - 8);
+    assert_eq!(run.bubble_cycles, cfg.bubble_cycles(2, 8, 8));
+    // L ≫ R and D a multiple of the fold's K·R = 16 channels: nearly every
+    // PE busy every cycle.
+    let x = workload(5, 200, 32, 8);
     let run = run_and_check(&x, (4, 4));
     assert!(run.utilization > 0.95, "{}", run.utilization);
 }
@@ -230,7 +233,7 @@ fn vcd_trace_streams_every_signal() {
 }
 
 /// The default workload (L=256, D=128, N=16) on the default 4×4 array:
-/// 32,786 cycles in one job, 32,840 in chunks of 64 (the host system's
+/// 32,834 cycles in one job, 33,032 in chunks of 64 (the host system's
 /// schedule). `make scan-default` runs it in release mode.
 #[test]
 #[ignore = "long: run with `make scan-default`"]

@@ -1,6 +1,9 @@
 //! The array configuration and the closed-form performance model of its
 //! GEMM schedule (Gemmini's config struct, in miniature).
 
+use super::scan_core::drain_start;
+use super::scan_pe::SLOTS;
+
 /// The shape of the PE array. The hardware is generic over `R` and `C`
 /// (const generics of [`super::GemmCore`]); this is the same shape as a value,
 /// with the schedule's cycle model.
@@ -31,7 +34,7 @@ pub struct GemmConfig {
 pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 
 /// The default scan-mode array: 4×4 ([`super::ScanCore`]`<4, 4>`), one
-/// recurrence step per PE per cycle.
+/// recurrence step per PE per cycle, four channel slots per PE.
 ///
 /// Budget on the LFE5U-85F (83,640 LUT4, 156 MULT18X18D, 208 DP16KD). A scan PE multiplies five times
 /// per step: Δ·a2 (18×16 unsigned: 1 MULT18X18D), Δu·B (28×16: 2), dA·h
@@ -80,10 +83,10 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 pub const DEFAULT_SCAN_ARRAY: ScanArray = ScanArray { rows: 4, cols: 4 };
 
 /// The shape of the scan-mode array and the closed form of its schedule
-/// (see [`super::scan_core`]).
+/// (see [`super::scan_core`] and [`super::scan_sequencer`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ScanArray {
-    /// R: PE rows = channels d per fold.
+    /// R: PE rows; a fold covers K·R channels (K = [`SLOTS`] per PE).
     pub rows: usize,
     /// C: PE columns = states n per fold.
     pub cols: usize,
@@ -94,23 +97,37 @@ impl ScanArray {
         Self { rows, cols }
     }
 
-    /// Folds F = ⌈D/R⌉·⌈N/C⌉.
-    pub fn folds(&self, d: usize, n: usize) -> u64 {
-        (d.div_ceil(self.rows) * n.div_ceil(self.cols)) as u64
+    /// Channels per fold: K·R.
+    pub fn fold_channels(&self) -> usize {
+        SLOTS * self.rows
     }
 
-    /// Fold period P = max(L, 2R − 1): L tokens, but at least the 2R − 1
-    /// cycles a fold's final states take to drain out of a column.
+    /// Folds F = ⌈D/(K·R)⌉·⌈N/C⌉.
+    pub fn folds(&self, d: usize, n: usize) -> u64 {
+        (d.div_ceil(self.fold_channels()) * n.div_ceil(self.cols)) as u64
+    }
+
+    /// Fold period P = K·max(L, R + 1): K·L token slots, but at least
+    /// K(R + 1) so that a fold's final states drain out of each column
+    /// before the next fold's replace them.
     pub fn fold_period(&self, l: usize) -> u64 {
-        (l as u64).max(2 * self.rows as u64 - 1)
+        (SLOTS * l.max(self.rows + 1)) as u64
     }
 
     /// Cycles of a scan of L steps, D channels, N states without stalls,
     /// from the cycle after `go` through the last state write:
-    /// `(3R + C + L + 2) + (F − 1)·max(L, 2R − 1)`.
+    /// `KR + (F − 1)·P + K·L + drain_start(R) + C + KR` (the preload of the
+    /// first fold, the fold periods, the last fold's tokens and its drain).
     pub fn cycles(&self, l: usize, d: usize, n: usize) -> u64 {
-        let (r, c, l64) = (self.rows as u64, self.cols as u64, l as u64);
-        (3 * r + c + l64 + 2) + (self.folds(d, n) - 1) * self.fold_period(l)
+        let kr = self.fold_channels() as u64;
+        let tail = (drain_start(self.rows) + self.cols) as u64 + kr;
+        kr + (self.folds(d, n) - 1) * self.fold_period(l) + (SLOTS * l) as u64 + tail
+    }
+
+    /// Empty token slots of a job: the F − 1 fold periods' slots past their
+    /// K·L tokens.
+    pub fn bubble_cycles(&self, l: usize, d: usize, n: usize) -> u64 {
+        (self.folds(d, n) - 1) * (self.fold_period(l) - (SLOTS * l) as u64)
     }
 
     /// Core cycles of a sequence of L steps run in chunks of `lc` steps (the
@@ -218,15 +235,18 @@ mod tests {
     #[test]
     fn scan_cycles_in_one_job_and_in_chunks() {
         let a = ScanArray::new(4, 4);
-        // Default workload: 128 folds of 256 tokens, 3R + C + 2 = 18 cycles more.
-        assert_eq!(a.folds(128, 16), 128);
-        assert_eq!(a.cycles(256, 128, 16), 18 + 256 + 127 * 256);
-        // Four chunks of 64: four jobs of 18 + 64 + 127·64 = 8,210 cycles.
-        assert_eq!(a.chunked_cycles(256, 128, 16, 64), 4 * 8210);
-        assert!(a.predicted_utilization(256, 128, 16) > 0.999);
-        // Short jobs wait 2R − 1 = 7 slots per fold for the state drain.
-        assert_eq!(a.fold_period(2), 7);
-        assert_eq!(a.cycles(2, 8, 4), 18 + 2 + 7);
+        // Default workload: 32 folds of 16 channels × 4 states, each 4·256
+        // token slots; 2KR + drain_start + C = 32 + 30 + 4 = 66 cycles more.
+        assert_eq!(drain_start(4), 30);
+        assert_eq!(a.folds(128, 16), 32);
+        assert_eq!(a.cycles(256, 128, 16), 66 + 1024 + 31 * 1024);
+        // Four chunks of 64: four jobs of 66 + 256 + 31·256 = 8,258 cycles.
+        assert_eq!(a.chunked_cycles(256, 128, 16, 64), 4 * 8258);
+        assert!(a.predicted_utilization(256, 128, 16) > 0.997);
+        // Short jobs wait K(R + 1) = 20 slots per fold for the state drain.
+        assert_eq!(a.fold_period(2), 20);
+        assert_eq!(a.bubble_cycles(2, 32, 4), 12);
+        assert_eq!(a.cycles(2, 32, 4), 66 + 20 + 8);
         // A remainder chunk: 10 = 4 + 4 + 2.
         assert_eq!(
             a.chunked_cycles(10, 8, 4, 4),

@@ -1,66 +1,80 @@
-//! The scan-mode core: the GEMM [`Sequencer`] (reused: a scan fold is a
-//! GEMM fold with M = L tokens, K = D channels on the rows, N states on the
-//! columns, a2 in place of the weights) → row heads → row skew → the
-//! state-stationary [`ScanMesh`] → row ends, plus performance counters.
+//! The scan-mode core: the [`ScanSequencer`] → row heads → row skew → the
+//! state-stationary [`ScanMesh`] (four channel slots per PE) → row ends,
+//! with the column feeds (B, C and the fold-constant preload), the drain of
+//! each fold's final states, and performance counters.
 //!
 //! ```text
-//!   go, L, D, N ──► Sequencer ── row read (t, d0) ──► operand buffers ──► ScanRowHead ×R ─► Skew ─┐
-//!    resume             │    └── a2/h0 read (d, n0), 2 cycles later ──► a2, h0 ─► Skew ─┐         ▼
-//!                       └─────── B/C read (t, n0), 2 cycles later ──► B, C ─► Skew ─► ScanMesh R×C
-//!                                          state write ports (d, n0 + c) ◄── top row ─┘  │ tag, psum
-//!                                                      y / y-accumulator ports ◄── ScanRowEnd ×R
+//!   go, L, D, N ──► ScanSequencer ── token (t, d0 + jR) ──► operand buffers ──► ScanRowHead ×R ─► row skew ─┐
+//!    resume              │      └── preload (d, n0), 11 cycles later ──► a2, h0 ─► column skew ─┐          ▼
+//!                        └──────── B/C read (t, n0), 11 cycles later ──► B, C ─► column skew ─► ScanMesh R×C
+//!                 state write ports (d, n0 + c) ◄── drain (out of the top row) ─┘         │ psum
+//!                                                 y / y-accumulator ports ◄── ScanRowEnd ×R
 //! ```
 //!
-//! **Schedule.** Folds are (d0, n0) tiles of R channels × C states, visited
-//! n0-major like the GEMM's; each streams the job's L time steps t = 0…L−1
-//! as row tokens. A fold starts from the initial state h0[d, n] (Q12.20, 32
-//! bit) read beside a2 when the job was started with `resume`, from h = 0
-//! otherwise, and its final state (after t = L − 1) is written back out on
-//! the per-column state ports, so a long sequence runs as a series of jobs
-//! (chunks), each continuing from the state the previous one saved — bit for
-//! bit the scan of the whole sequence (`selective_scan_fixed_resume`).
-//! Partial y sums of the state folds n0 > 0 add up in a 64-bit y accumulator
-//! (L×D words, only used when N > C); the last state fold rounds, gates and
-//! writes y. a2 and h0 of the next fold preload during the current one
-//! (double buffered), so folds follow each other with no gap when
-//! L ≥ 2R − 1: the fold period is P = max(L, 2R − 1), the 2R − 1 being the
-//! time a fold's final states take to drain out of a column (see
-//! [`super::scan_pe`]).
+//! **Schedule** (see [`ScanSequencer`]): folds are tiles of K·R channels ×
+//! C states (K = [`SLOTS`] = 4 channel slots per PE), visited
+//! state-tile-major; a fold streams the job's L time steps as K·L tokens
+//! (t, j), t-major, token (t, j) carrying channels d0 + j·R + r to the
+//! rows. A fold starts from h0[d, n] (read with a2, Q12.20) when the job
+//! was started with `resume`, from h = 0 otherwise, and its final states
+//! (after t = L − 1) are written out on the per-column state ports, so a
+//! long sequence runs as a series of jobs (chunks), each continuing from the
+//! state the previous one saved — bit for bit the scan of the whole
+//! sequence (`selective_scan_fixed_resume`). Partial y sums of the state
+//! tiles n0 > 0 add up in a 64-bit y accumulator (L×D words, only used when
+//! N > C); the last state tile rounds, gates and writes y. The next fold's
+//! a2 and h0 preload during the current one (double buffered).
 //!
-//! **Timing.** A row read issued in cycle s returns in s + 1; the row head
-//! adds two stages, so row r's token enters the mesh at s + 3 + r and
-//! reaches PE(r, c) at s + 3 + r + c. The a2 and B/C reads are issued two
-//! cycles after the row read of the same slot so that they enter column c at
-//! s + 3 + c — the GEMM core's geometry, shifted by two cycles on both sides.
-//! The row end writes y of token (t, row r) at s + 4 + r + C. For the last
-//! token (t = L − 1), PE(r, c) captures its final state at the end of
-//! s + 4 + r + c and the state reaches the top of column c, and its write
-//! port, at s + 5 + 2r + c: the state ports write row r of the fold there,
-//! every other cycle, the last (r = R − 1, c = C − 1) at s + 2R + C + 2.
+//! **Timing.** The sequencer's registered token outputs drive the row read
+//! in cycle s + 1 (slot issued in s); the words return in h = s + 2 and,
+//! with the token's control (registered once more), enter the row heads,
+//! whose token leaves [`HEAD_LATENCY`] = 11 cycles later; row r's token is
+//! skewed by r + 1 and reaches PE(r, c) at h + 12 + r + c. The B/C read and
+//! the preload reads are issued HEAD_LATENCY cycles after their slots, so
+//! their words, skewed by c + 1, meet the tokens at row 0. PE(r, c) keeps a
+//! slot's final state [`STATE_READY`] cycles after the slot's last token
+//! arrived; the drain of a fold starts [`drain_start`] cycles after its
+//! last slot was issued, reads the out[j] of a column's PEs every R cycles
+//! (slot j = 0…3), and the states leave the top of column c two cycles
+//! later, row 0 first, one per cycle: every column writes K·R states per
+//! fold, its columns one cycle apart. Row r's partial sum leaves the mesh
+//! at h + 27 + r + C; the row end writes y six cycles after that.
 //!
 //! **Cycle count** (from the cycle after `go` to the last state write, no
-//! stalls), F = ⌈D/R⌉·⌈N/C⌉ folds, P = max(L, 2R − 1):
+//! stalls), F = ⌈D/(KR)⌉·⌈N/C⌉ folds, P = K·max(L, R + 1):
 //!
 //! ```text
-//! cycles = (3R + C + L + 2) + (F − 1)·P
+//! cycles = KR + (F − 1)·P + K·L + drain_start + C + KR
 //! ```
 //!
-//! R preload slots + (F − 1)·P + L issue slots, then 2R + C + 2 cycles until
-//! the last row's final state is written. See [`super::ScanArray::cycles`].
+//! KR preload slots, F − 1 fold periods and the last fold's K·L token
+//! slots, then the drain of the last fold. See [`super::ScanArray::cycles`].
 //!
 //! Buffers are outside the core, with a block RAM's one-cycle read latency,
 //! zero past the matrix edges (zero-padded tiles); writes to padded rows or
-//! states are dropped by the buffer or land in its padding. Padded states (B = C = a2 = 0, h0 = 0)
-//! keep h = 0 and add nothing; the busy-PE counter counts only real (d, n)
-//! cells.
+//! states are dropped by the buffer or land in its padding. Padded cells
+//! (B = C = a2 = 0, h0 = 0) keep h = 0 and add nothing; the busy-PE counter
+//! counts only real (d, n) cells. Every input from a buffer meets a
+//! register first (a block RAM's data arrives late in the cycle).
 
 use super::counters::PerfCounters;
 use super::scan_mesh::ScanMesh;
-use super::scan_row_end::ScanRowEnd;
-use super::scan_row_head::ScanRowHead;
-use super::sequencer::Sequencer;
-use super::skew::{DelayChain, Skew};
+use super::scan_pe::{PSUM_LAG, SLOTS, STATE_READY};
+use super::scan_row_end::{ScanRowEnd, SIDE_BAND_LEAD};
+use super::scan_row_head::{ScanRowHead, HEAD_LATENCY};
+use super::scan_sequencer::ScanSequencer;
+use crate::common::delay_line::DelayLine;
 use rust_hdl::prelude::*;
+
+/// Cycles from a slot's issue to its token at PE(0, 0).
+const TOKEN_TO_PE: usize = 3 + HEAD_LATENCY;
+
+/// Cycles from a fold's last slot to the first read of its final states in
+/// column 0: after the last of them was stored (slot 0 of row R − 1 is the
+/// binding one), so that every read sees its fold's state.
+pub const fn drain_start(rows: usize) -> usize {
+    TOKEN_TO_PE + STATE_READY + 1 + rows - SLOTS
+}
 
 /// State-stationary selective-scan engine on an R×C PE array.
 #[derive(LogicBlock)]
@@ -104,7 +118,7 @@ pub struct ScanCore<const R: usize, const C: usize> {
     pub a2_data: [Signal<In, Bits<16>>; C],
     pub h0_data: [Signal<In, Bits<32>>; C],
     /// Per column c: the final state h[d, n0 + c] (Q12.20) of a fold, one
-    /// write per row of the fold (d = d0 … d0 + R − 1, every other cycle).
+    /// write per cycle for d = d0 … d0 + KR − 1.
     pub st_wr_en: [Signal<Out, Bit>; C],
     pub st_wr_d: [Signal<Out, Bits<16>>; C],
     pub st_wr_n0: [Signal<Out, Bits<16>>; C],
@@ -129,66 +143,87 @@ pub struct ScanCore<const R: usize, const C: usize> {
     pub busy_pe_cycles: Signal<Out, Bits<48>>,
     pub stall_cycles: Signal<Out, Bits<48>>,
     pub bubble_cycles: Signal<Out, Bits<48>>,
-    pub seq: Sequencer<R, C>,
+    pub seq: ScanSequencer<R, C>,
     pub heads: Vec<ScanRowHead>,
-    pub sk_valid: Skew<Bit, R>,
-    pub sk_first: Skew<Bit, R>,
-    pub sk_last: Skew<Bit, R>,
-    pub sk_sel: Skew<Bit, R>,
-    pub sk_dlt: Skew<Bits<18>, R>,
-    pub sk_du: Skew<Bits<28>, R>,
-    pub sk_tag: Skew<Bits<64>, R>,
-    pub sk_psum: Skew<Bits<64>, R>,
-    pub sk_b: Skew<Bits<16>, C>,
-    pub sk_c: Skew<Bits<16>, C>,
-    pub sk_a2: Skew<Bits<16>, C>,
-    pub sk_h0: Skew<Bits<32>, C>,
-    pub a2_ctl: DelayChain<Bits<3>, C>,
-    /// The last token's issue (fold d0, n0), delayed 4 cycles to the start
-    /// of the fold's state drain (`out[4]`).
-    pub st_ev_en: DelayChain<Bit, 5>,
-    pub st_ev_d0: DelayChain<Bits<16>, 5>,
-    pub st_ev_n0: DelayChain<Bits<16>, 5>,
-    /// Column 0's state writes, skewed to column c.
-    pub st_col_en: DelayChain<Bit, C>,
-    pub st_col_d: DelayChain<Bits<16>, C>,
-    pub st_col_n0: DelayChain<Bits<16>, C>,
     pub mesh: ScanMesh<R, C>,
     pub ends: Vec<ScanRowEnd>,
     pub perf: PerfCounters,
-    cols: Constant<Bits<16>>,
-    drain_end: Constant<Bits<16>>,
-    st_k_end: Constant<Bits<16>>,
+    // Row side: skew of the tokens, side band to the row ends.
+    row_valid: Vec<DelayLine<Bit>>,
+    row_first: Vec<DelayLine<Bit>>,
+    row_last: Vec<DelayLine<Bit>>,
+    row_sel: Vec<DelayLine<Bit>>,
+    row_slot: Vec<DelayLine<Bits<2>>>,
+    row_dlt: Vec<DelayLine<Bits<18>>>,
+    row_du: Vec<DelayLine<Bits<28>>>,
+    sb_valid: Vec<DelayLine<Bit>>,
+    sb_nfirst: Vec<DelayLine<Bit>>,
+    sb_nlast: Vec<DelayLine<Bit>>,
+    sb_t: Vec<DelayLine<Bits<16>>>,
+    sb_d0: Vec<DelayLine<Bits<16>>>,
+    sb_z: Vec<DelayLine<Bits<16>>>,
+    // Column side: B/C and preload reads, then the column skew.
+    bc_en: DelayLine<Bit>,
+    bc_t: DelayLine<Bits<16>>,
+    bc_n0: DelayLine<Bits<16>>,
+    a2_en: DelayLine<Bit>,
+    a2_d: DelayLine<Bits<16>>,
+    a2_n0: DelayLine<Bits<16>>,
+    /// The preload words' control, delayed to their data.
+    pre_valid: DelayLine<Bit>,
+    pre_first: DelayLine<Bit>,
+    pre_buf: DelayLine<Bit>,
+    pre_slot: DelayLine<Bits<2>>,
+    col_b: Vec<DelayLine<Bits<16>>>,
+    col_c: Vec<DelayLine<Bits<16>>>,
+    col_a2: Vec<DelayLine<Bits<16>>>,
+    col_h0: Vec<DelayLine<Bits<32>>>,
+    col_valid: Vec<DelayLine<Bit>>,
+    col_first: Vec<DelayLine<Bit>>,
+    col_buf: Vec<DelayLine<Bit>>,
+    col_slot: Vec<DelayLine<Bits<2>>>,
+    // Drain of a fold's final states.
+    dr_go: DelayLine<Bit>,
+    dr_go_d0: DelayLine<Bits<16>>,
+    dr_go_n0: DelayLine<Bits<16>>,
+    /// Column 0's state writes, two cycles after its reads.
+    st_en0: DelayLine<Bit>,
+    st_d00: DelayLine<Bits<16>>,
+    st_n00: DelayLine<Bits<16>>,
+    /// Columns 1 … C − 1: column 0's reads and writes, c cycles later.
+    col_drain_rd: Vec<DelayLine<Bit>>,
+    col_drain_slot: Vec<DelayLine<Bits<2>>>,
+    col_st_en: Vec<DelayLine<Bit>>,
+    col_st_d: Vec<DelayLine<Bits<16>>>,
+    col_st_n0: Vec<DelayLine<Bits<16>>>,
+    rows: Constant<Bits<16>>,
+    last_slot: Constant<Bits<2>>,
+    last_slot_offset: Constant<Bits<16>>,
+    drain_words: Constant<Bits<16>>,
+    tail_end: Constant<Bits<16>>,
+    // The token's control in the cycle its operands arrive.
+    h_valid: DFF<Bit>,
+    h_first: DFF<Bit>,
+    h_last: DFF<Bit>,
+    h_sel: DFF<Bit>,
+    h_slot: DFF<Bits<2>>,
+    h_nfirst: DFF<Bit>,
+    h_nlast: DFF<Bit>,
+    h_t: DFF<Bits<16>>,
+    h_d0: DFF<Bits<16>>,
     busy_q: DFF<Bit>,
-    drain: DFF<Bits<16>>,
+    tail: DFF<Bits<16>>,
     softplus_q: DFF<Bit>,
     gate_q: DFF<Bit>,
     resume_q: DFF<Bit>,
-    st_on: DFF<Bit>,
-    st_k: DFF<Bits<16>>,
-    st_d0: DFF<Bits<16>>,
-    st_n0: DFF<Bits<16>>,
-    tk_t: DFF<Bits<16>>,
-    tk_d0: DFF<Bits<16>>,
-    tk_n0: DFF<Bits<16>>,
-    bc1_en: DFF<Bit>,
-    bc1_t: DFF<Bits<16>>,
-    bc1_n0: DFF<Bits<16>>,
-    bc2_en: DFF<Bit>,
-    bc2_t: DFF<Bits<16>>,
-    bc2_n0: DFF<Bits<16>>,
-    a21_en: DFF<Bit>,
-    a21_d: DFF<Bits<16>>,
-    a21_n0: DFF<Bits<16>>,
-    a22_en: DFF<Bit>,
-    a22_d: DFF<Bits<16>>,
-    a22_n0: DFF<Bits<16>>,
-    wc1: DFF<Bits<3>>,
-    wc2: DFF<Bits<3>>,
-    psum_lag: Vec<DFF<Bits<64>>>,
+    dr_on: DFF<Bit>,
+    dr_k: DFF<Bits<16>>,
+    dr_r: DFF<Bits<16>>,
+    dr_j: DFF<Bits<2>>,
+    dr_d0: DFF<Bits<16>>,
+    dr_n0: DFF<Bits<16>>,
     start: Signal<Local, Bit>,
-    nlast: Signal<Local, Bit>,
-    tlast: Signal<Local, Bit>,
+    drain_rd0: Signal<Local, Bit>,
 }
 
 impl<const R: usize, const C: usize> Default for ScanCore<R, C> {
@@ -196,6 +231,14 @@ impl<const R: usize, const C: usize> Default for ScanCore<R, C> {
         fn lanes<T: Default, const N: usize>() -> [T; N] {
             std::array::from_fn(|_| T::default())
         }
+        fn lines<T: Synth>(n: usize, depth: impl Fn(usize) -> usize) -> Vec<DelayLine<T>> {
+            (0..n).map(|i| DelayLine::new(depth(i))).collect()
+        }
+        let skew = |r: usize| r + 1;
+        // Row r's side band leaves with its operands (h) and reaches the row
+        // end SIDE_BAND_LEAD cycles before the row's partial sum.
+        let side_band = |r: usize| HEAD_LATENCY + skew(r) + (C - 1) + PSUM_LAG + 1 - SIDE_BAND_LEAD;
+        let drain = drain_start(R);
         Self {
             clock: Default::default(),
             go: Default::default(),
@@ -245,63 +288,82 @@ impl<const R: usize, const C: usize> Default for ScanCore<R, C> {
             busy_pe_cycles: Default::default(),
             stall_cycles: Default::default(),
             bubble_cycles: Default::default(),
-            seq: Sequencer::with_min_period(2 * R - 1),
-            heads: (0..R).map(|_| ScanRowHead::default()).collect(),
-            sk_valid: Default::default(),
-            sk_first: Default::default(),
-            sk_last: Default::default(),
-            sk_sel: Default::default(),
-            sk_dlt: Default::default(),
-            sk_du: Default::default(),
-            sk_tag: Default::default(),
-            sk_psum: Default::default(),
-            sk_b: Default::default(),
-            sk_c: Default::default(),
-            sk_a2: Default::default(),
-            sk_h0: Default::default(),
-            a2_ctl: Default::default(),
-            st_ev_en: Default::default(),
-            st_ev_d0: Default::default(),
-            st_ev_n0: Default::default(),
-            st_col_en: Default::default(),
-            st_col_d: Default::default(),
-            st_col_n0: Default::default(),
+            seq: Default::default(),
+            heads: (0..R)
+                .map(|r| ScanRowHead::new(skew(r) + PSUM_LAG))
+                .collect(),
             mesh: Default::default(),
             ends: (0..R).map(|_| ScanRowEnd::default()).collect(),
             perf: Default::default(),
-            cols: Constant::new((C as u64).into()),
-            drain_end: Constant::new(((2 * R + C + 1) as u64).into()),
-            st_k_end: Constant::new(((2 * R - 2) as u64).into()),
+            row_valid: lines(R, skew),
+            row_first: lines(R, skew),
+            row_last: lines(R, skew),
+            row_sel: lines(R, skew),
+            row_slot: lines(R, skew),
+            row_dlt: lines(R, skew),
+            row_du: lines(R, skew),
+            sb_valid: lines(R, side_band),
+            sb_nfirst: lines(R, side_band),
+            sb_nlast: lines(R, side_band),
+            sb_t: lines(R, side_band),
+            sb_d0: lines(R, side_band),
+            sb_z: lines(R, side_band),
+            bc_en: DelayLine::new(HEAD_LATENCY),
+            bc_t: DelayLine::new(HEAD_LATENCY),
+            bc_n0: DelayLine::new(HEAD_LATENCY),
+            a2_en: DelayLine::new(HEAD_LATENCY),
+            a2_d: DelayLine::new(HEAD_LATENCY),
+            a2_n0: DelayLine::new(HEAD_LATENCY),
+            pre_valid: DelayLine::new(HEAD_LATENCY + 1),
+            pre_first: DelayLine::new(HEAD_LATENCY + 1),
+            pre_buf: DelayLine::new(HEAD_LATENCY + 1),
+            pre_slot: DelayLine::new(HEAD_LATENCY + 1),
+            col_b: lines(C, skew),
+            col_c: lines(C, skew),
+            col_a2: lines(C, skew),
+            col_h0: lines(C, skew),
+            col_valid: lines(C, skew),
+            col_first: lines(C, skew),
+            col_buf: lines(C, skew),
+            col_slot: lines(C, skew),
+            dr_go: DelayLine::new(drain - 2),
+            dr_go_d0: DelayLine::new(drain - 2),
+            dr_go_n0: DelayLine::new(drain - 2),
+            st_en0: DelayLine::new(2),
+            st_d00: DelayLine::new(2),
+            st_n00: DelayLine::new(2),
+            col_drain_rd: lines(C - 1, |c| c + 1),
+            col_drain_slot: lines(C - 1, |c| c + 1),
+            col_st_en: lines(C - 1, |c| c + 1),
+            col_st_d: lines(C - 1, |c| c + 1),
+            col_st_n0: lines(C - 1, |c| c + 1),
+            rows: Constant::new((R as u64).into()),
+            last_slot: Constant::new(((SLOTS - 1) as u64).into()),
+            last_slot_offset: Constant::new((((SLOTS - 1) * R) as u64).into()),
+            drain_words: Constant::new(((SLOTS * R) as u64).into()),
+            tail_end: Constant::new(((drain + C + SLOTS * R - 1) as u64).into()),
+            h_valid: Default::default(),
+            h_first: Default::default(),
+            h_last: Default::default(),
+            h_sel: Default::default(),
+            h_slot: Default::default(),
+            h_nfirst: Default::default(),
+            h_nlast: Default::default(),
+            h_t: Default::default(),
+            h_d0: Default::default(),
             busy_q: Default::default(),
-            drain: Default::default(),
+            tail: Default::default(),
             softplus_q: Default::default(),
             gate_q: Default::default(),
             resume_q: Default::default(),
-            st_on: Default::default(),
-            st_k: Default::default(),
-            st_d0: Default::default(),
-            st_n0: Default::default(),
-            tk_t: Default::default(),
-            tk_d0: Default::default(),
-            tk_n0: Default::default(),
-            bc1_en: Default::default(),
-            bc1_t: Default::default(),
-            bc1_n0: Default::default(),
-            bc2_en: Default::default(),
-            bc2_t: Default::default(),
-            bc2_n0: Default::default(),
-            a21_en: Default::default(),
-            a21_d: Default::default(),
-            a21_n0: Default::default(),
-            a22_en: Default::default(),
-            a22_d: Default::default(),
-            a22_n0: Default::default(),
-            wc1: Default::default(),
-            wc2: Default::default(),
-            psum_lag: (0..R).map(|_| DFF::default()).collect(),
+            dr_on: Default::default(),
+            dr_k: Default::default(),
+            dr_r: Default::default(),
+            dr_j: Default::default(),
+            dr_d0: Default::default(),
+            dr_n0: Default::default(),
             start: Default::default(),
-            nlast: Default::default(),
-            tlast: Default::default(),
+            drain_rd0: Default::default(),
         }
     }
 }
@@ -310,127 +372,140 @@ impl<const R: usize, const C: usize> Logic for ScanCore<R, C> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, busy_q, drain, softplus_q, gate_q, resume_q, st_on, st_k, st_d0, st_n0,
-            tk_t, tk_d0, tk_n0, bc1_en, bc1_t, bc1_n0, bc2_en, bc2_t, bc2_n0, a21_en, a21_d,
-            a21_n0, a22_en, a22_d, a22_n0, wc1, wc2
+            self, clock, h_valid, h_first, h_last, h_sel, h_slot, h_nfirst, h_nlast, h_t, h_d0,
+            busy_q, tail, softplus_q, gate_q, resume_q, dr_on, dr_k, dr_r, dr_j, dr_d0, dr_n0
         );
-        self.seq.clock.next = self.clock.val();
-        self.sk_valid.clock.next = self.clock.val();
-        self.sk_first.clock.next = self.clock.val();
-        self.sk_last.clock.next = self.clock.val();
-        self.sk_sel.clock.next = self.clock.val();
-        self.sk_dlt.clock.next = self.clock.val();
-        self.sk_du.clock.next = self.clock.val();
-        self.sk_tag.clock.next = self.clock.val();
-        self.sk_psum.clock.next = self.clock.val();
-        self.sk_b.clock.next = self.clock.val();
-        self.sk_c.clock.next = self.clock.val();
-        self.sk_a2.clock.next = self.clock.val();
-        self.sk_h0.clock.next = self.clock.val();
-        self.a2_ctl.clock.next = self.clock.val();
-        self.st_ev_en.clock.next = self.clock.val();
-        self.st_ev_d0.clock.next = self.clock.val();
-        self.st_ev_n0.clock.next = self.clock.val();
-        self.st_col_en.clock.next = self.clock.val();
-        self.st_col_d.clock.next = self.clock.val();
-        self.st_col_n0.clock.next = self.clock.val();
-        self.mesh.clock.next = self.clock.val();
-        self.perf.clock.next = self.clock.val();
+        clock!(self, clock, seq, mesh, perf, bc_en, bc_t, bc_n0, a2_en, a2_d, a2_n0);
+        clock!(self, clock, pre_valid, pre_first, pre_buf, pre_slot, dr_go, dr_go_d0, dr_go_n0);
+        clock!(self, clock, st_en0, st_d00, st_n00);
         for i in 0..R {
             self.heads[i].clock.next = self.clock.val();
             self.ends[i].clock.next = self.clock.val();
-            self.psum_lag[i].clock.next = self.clock.val();
+            self.row_valid[i].clock.next = self.clock.val();
+            self.row_first[i].clock.next = self.clock.val();
+            self.row_last[i].clock.next = self.clock.val();
+            self.row_sel[i].clock.next = self.clock.val();
+            self.row_slot[i].clock.next = self.clock.val();
+            self.row_dlt[i].clock.next = self.clock.val();
+            self.row_du[i].clock.next = self.clock.val();
+            self.sb_valid[i].clock.next = self.clock.val();
+            self.sb_nfirst[i].clock.next = self.clock.val();
+            self.sb_nlast[i].clock.next = self.clock.val();
+            self.sb_t[i].clock.next = self.clock.val();
+            self.sb_d0[i].clock.next = self.clock.val();
+            self.sb_z[i].clock.next = self.clock.val();
         }
-        // Job start, modes, busy flag; busy ends 2R + C + 2 cycles after the
-        // last issue slot, with the last state write.
-        self.start.next = (self.go.val() & !self.busy_q.q.val());
+        for j in 0..C {
+            self.col_b[j].clock.next = self.clock.val();
+            self.col_c[j].clock.next = self.clock.val();
+            self.col_a2[j].clock.next = self.clock.val();
+            self.col_h0[j].clock.next = self.clock.val();
+            self.col_valid[j].clock.next = self.clock.val();
+            self.col_first[j].clock.next = self.clock.val();
+            self.col_buf[j].clock.next = self.clock.val();
+            self.col_slot[j].clock.next = self.clock.val();
+        }
+        for j in 1..C {
+            self.col_drain_rd[j - 1].clock.next = self.clock.val();
+            self.col_drain_slot[j - 1].clock.next = self.clock.val();
+            self.col_st_en[j - 1].clock.next = self.clock.val();
+            self.col_st_d[j - 1].clock.next = self.clock.val();
+            self.col_st_n0[j - 1].clock.next = self.clock.val();
+        }
+        // ---- Job start, modes; busy ends with the last state write.
+        self.start.next = (self.go.val() & (!self.busy_q.q.val()));
         if self.start.val() {
             self.busy_q.d.next = true;
-            self.drain.d.next = bits::<16>(0);
+            self.tail.d.next = bits::<16>(0);
             self.softplus_q.d.next = self.softplus.val();
             self.gate_q.d.next = self.gate.val();
             self.resume_q.d.next = self.resume.val();
         }
-        if (self.busy_q.q.val() & !self.seq.running.val()) & !self.start.val() {
-            self.drain.d.next = (self.drain.q.val() + 1);
-            if (self.drain.q.val() == self.drain_end.val()) {
+        if ((self.busy_q.q.val() & (!self.seq.running.val())) & (!self.start.val())) {
+            self.tail.d.next = (self.tail.q.val() + 1);
+            if (self.tail.q.val() == self.tail_end.val()) {
                 self.busy_q.d.next = false;
             }
         }
         self.busy.next = self.busy_q.q.val();
-        // Sequencer: M = L tokens, K = D channels (rows), N states (columns).
         self.seq.go.next = self.start.val();
-        self.seq.dim_m.next = self.dim_l.val();
-        self.seq.dim_k.next = self.dim_d.val();
+        self.seq.dim_l.next = self.dim_l.val();
+        self.seq.dim_d.next = self.dim_d.val();
         self.seq.dim_n.next = self.dim_n.val();
         self.seq.stall.next = self.stall.val();
-        self.rd_en.next = self.seq.a_rd_en.val();
-        self.rd_t.next = self.seq.a_rd_m.val();
-        self.rd_d0.next = self.seq.a_rd_k0.val();
-        self.tk_t.d.next = self.seq.a_rd_m.val();
-        self.tk_d0.d.next = self.seq.a_rd_k0.val();
-        self.tk_n0.d.next = self.seq.a_rd_n0.val();
-        // B/C and a2 reads two cycles after the row read of the same slot.
-        self.bc1_en.d.next = self.seq.a_rd_en.val();
-        self.bc1_t.d.next = self.seq.a_rd_m.val();
-        self.bc1_n0.d.next = self.seq.a_rd_n0.val();
-        self.bc2_en.d.next = self.bc1_en.q.val();
-        self.bc2_t.d.next = self.bc1_t.q.val();
-        self.bc2_n0.d.next = self.bc1_n0.q.val();
-        self.bc_rd_en.next = self.bc2_en.q.val();
-        self.bc_rd_t.next = self.bc2_t.q.val();
-        self.bc_rd_n0.next = self.bc2_n0.q.val();
-        self.a21_en.d.next = self.seq.b_rd_en.val();
-        self.a21_d.d.next = self.seq.b_rd_k.val();
-        self.a21_n0.d.next = self.seq.b_rd_n0.val();
-        self.a22_en.d.next = self.a21_en.q.val();
-        self.a22_d.d.next = self.a21_d.q.val();
-        self.a22_n0.d.next = self.a21_n0.q.val();
-        self.a2_rd_en.next = self.a22_en.q.val();
-        self.a2_rd_d.next = self.a22_d.q.val();
-        self.a2_rd_n0.next = self.a22_n0.q.val();
-        self.wc1.d.next = self.seq.w_ctl.val();
-        self.wc2.d.next = self.wc1.q.val();
-        // Row heads: operands of the token issued last cycle.
-        self.nlast.next = ((self.tk_n0.q.val() + self.cols.val()) >= self.seq.job_n.val());
-        self.tlast.next = ((self.tk_t.q.val() + 1) == self.seq.job_m.val());
+        // ---- Token slot: the row read now, its control with the words.
+        self.rd_en.next = self.seq.tok_valid.val();
+        self.rd_t.next = self.seq.tok_t.val();
+        self.rd_d0.next = self.seq.tok_d0.val();
+        self.h_valid.d.next = self.seq.tok_valid.val();
+        self.h_first.d.next = self.seq.tok_first.val();
+        self.h_last.d.next = self.seq.tok_last.val();
+        self.h_sel.d.next = self.seq.tok_sel.val();
+        self.h_slot.d.next = self.seq.tok_slot.val();
+        self.h_nfirst.d.next = self.seq.tok_nfirst.val();
+        self.h_nlast.d.next = self.seq.tok_nlast.val();
+        self.h_t.d.next = self.seq.tok_t.val();
+        self.h_d0.d.next = self.seq.tok_d0.val();
+        // B/C read and preload read, HEAD_LATENCY cycles after their slots.
+        self.bc_en.inp.next = self.seq.tok_valid.val();
+        self.bc_t.inp.next = self.seq.tok_t.val();
+        self.bc_n0.inp.next = self.seq.tok_n0.val();
+        self.bc_rd_en.next = self.bc_en.out.val();
+        self.bc_rd_t.next = self.bc_t.out.val();
+        self.bc_rd_n0.next = self.bc_n0.out.val();
+        self.a2_en.inp.next = self.seq.pre_valid.val();
+        self.a2_d.inp.next = self.seq.pre_d.val();
+        self.a2_n0.inp.next = self.seq.pre_n0.val();
+        self.a2_rd_en.next = self.a2_en.out.val();
+        self.a2_rd_d.next = self.a2_d.out.val();
+        self.a2_rd_n0.next = self.a2_n0.out.val();
+        self.pre_valid.inp.next = self.seq.pre_valid.val();
+        self.pre_first.inp.next = self.seq.pre_first.val();
+        self.pre_buf.inp.next = self.seq.pre_buf.val();
+        self.pre_slot.inp.next = self.seq.pre_slot.val();
         for i in 0..R {
+            // Row head: operands from the buffers, the control registered once.
             self.heads[i].softplus.next = self.softplus_q.q.val();
-            self.heads[i].valid_in.next = self.seq.act_ctl.val().get_bit(0);
-            self.heads[i].sel_in.next = self.seq.act_ctl.val().get_bit(1);
-            self.heads[i].first_in.next = !self.tk_t.q.val().any();
-            self.heads[i].last_in.next = self.tlast.val();
-            self.heads[i].t_in.next = self.tk_t.q.val();
-            self.heads[i].d0_in.next = self.tk_d0.q.val();
-            self.heads[i].nfirst_in.next = !self.tk_n0.q.val().any();
-            self.heads[i].nlast_in.next = self.nlast.val();
+            self.heads[i].valid_in.next = self.h_valid.q.val();
+            self.heads[i].first_in.next = self.h_first.q.val();
+            self.heads[i].last_in.next = self.h_last.q.val();
+            self.heads[i].sel_in.next = self.h_sel.q.val();
+            self.heads[i].slot_in.next = self.h_slot.q.val();
+            self.heads[i].nfirst_in.next = self.h_nfirst.q.val();
             self.heads[i].u.next = self.u_data[i].val();
             self.heads[i].delta.next = self.delta_data[i].val();
-            self.heads[i].z.next = self.z_data[i].val();
             self.heads[i].bias.next = self.bias_data[i].val();
             self.heads[i].skip.next = self.skip_data[i].val();
-            // Row skew, then the west edge of the mesh (psum one cycle behind).
-            self.sk_valid.inp[i].next = self.heads[i].valid_out.val();
-            self.sk_first.inp[i].next = self.heads[i].first_out.val();
-            self.sk_last.inp[i].next = self.heads[i].last_out.val();
-            self.sk_sel.inp[i].next = self.heads[i].sel_out.val();
-            self.sk_dlt.inp[i].next = self.heads[i].dlt_out.val();
-            self.sk_du.inp[i].next = self.heads[i].du_out.val();
-            self.sk_tag.inp[i].next = self.heads[i].tag_out.val();
-            self.sk_psum.inp[i].next = self.heads[i].psum_out.val();
-            self.mesh.valid_in[i].next = self.sk_valid.out[i].val();
-            self.mesh.first_in[i].next = self.sk_first.out[i].val();
-            self.mesh.last_in[i].next = self.sk_last.out[i].val();
-            self.mesh.sel_in[i].next = self.sk_sel.out[i].val();
-            self.mesh.dlt_in[i].next = self.sk_dlt.out[i].val();
-            self.mesh.du_in[i].next = self.sk_du.out[i].val();
-            self.mesh.tag_in[i].next = self.sk_tag.out[i].val();
-            self.psum_lag[i].d.next = self.sk_psum.out[i].val();
-            self.mesh.psum_in[i].next = self.psum_lag[i].q.val();
-            // Row ends.
+            // Row skew, then the west edge of the mesh.
+            self.row_valid[i].inp.next = self.heads[i].valid_out.val();
+            self.row_first[i].inp.next = self.heads[i].first_out.val();
+            self.row_last[i].inp.next = self.heads[i].last_out.val();
+            self.row_sel[i].inp.next = self.heads[i].sel_out.val();
+            self.row_slot[i].inp.next = self.heads[i].slot_out.val();
+            self.row_dlt[i].inp.next = self.heads[i].dlt_out.val();
+            self.row_du[i].inp.next = self.heads[i].du_out.val();
+            self.mesh.valid_in[i].next = self.row_valid[i].out.val();
+            self.mesh.first_in[i].next = self.row_first[i].out.val();
+            self.mesh.last_in[i].next = self.row_last[i].out.val();
+            self.mesh.sel_in[i].next = self.row_sel[i].out.val();
+            self.mesh.slot_in[i].next = self.row_slot[i].out.val();
+            self.mesh.dlt_in[i].next = self.row_dlt[i].out.val();
+            self.mesh.du_in[i].next = self.row_du[i].out.val();
+            self.mesh.psum_in[i].next = self.heads[i].psum_out.val();
+            // Side band to the row end.
+            self.sb_valid[i].inp.next = self.h_valid.q.val();
+            self.sb_nfirst[i].inp.next = self.h_nfirst.q.val();
+            self.sb_nlast[i].inp.next = self.h_nlast.q.val();
+            self.sb_t[i].inp.next = self.h_t.q.val();
+            self.sb_d0[i].inp.next = self.h_d0.q.val();
+            self.sb_z[i].inp.next = self.z_data[i].val();
             self.ends[i].gate.next = self.gate_q.q.val();
-            self.ends[i].valid_in.next = self.mesh.valid_out[i].val();
-            self.ends[i].tag_in.next = self.mesh.tag_out[i].val();
+            self.ends[i].valid_in.next = self.sb_valid[i].out.val();
+            self.ends[i].nfirst_in.next = self.sb_nfirst[i].out.val();
+            self.ends[i].nlast_in.next = self.sb_nlast[i].out.val();
+            self.ends[i].t_in.next = self.sb_t[i].out.val();
+            self.ends[i].d0_in.next = self.sb_d0[i].out.val();
+            self.ends[i].z_in.next = self.sb_z[i].out.val();
             self.ends[i].psum_in.next = self.mesh.psum_out[i].val();
             self.ends[i].acc_rd_data.next = self.acc_rd_data[i].val();
             self.acc_rd_en[i].next = self.ends[i].acc_rd_en.val();
@@ -445,58 +520,82 @@ impl<const R: usize, const C: usize> Logic for ScanCore<R, C> {
             self.y_wr_d0[i].next = self.ends[i].y_wr_d0.val();
             self.y_wr_data[i].next = self.ends[i].y_wr_data.val();
         }
-        // Column side: B, C and the (a2, h0) burst, skewed by column; h0 = 0
-        // unless the job resumes.
-        self.a2_ctl.inp.next = self.wc2.q.val();
+        // ---- Column side: B, C and the preload burst, skewed by column;
+        // h0 = 0 unless the job resumes.
         for j in 0..C {
-            self.sk_b.inp[j].next = self.b_data[j].val();
-            self.sk_c.inp[j].next = self.c_data[j].val();
-            self.sk_a2.inp[j].next = self.a2_data[j].val();
-            self.sk_h0.inp[j].next = bits::<32>(0);
+            self.col_b[j].inp.next = self.b_data[j].val();
+            self.col_c[j].inp.next = self.c_data[j].val();
+            self.col_a2[j].inp.next = self.a2_data[j].val();
+            self.col_h0[j].inp.next = bits::<32>(0);
             if self.resume_q.q.val() {
-                self.sk_h0.inp[j].next = self.h0_data[j].val();
+                self.col_h0[j].inp.next = self.h0_data[j].val();
             }
-            self.mesh.b_in[j].next = self.sk_b.out[j].val();
-            self.mesh.c_in[j].next = self.sk_c.out[j].val();
-            self.mesh.w_in[j].next = self.sk_a2.out[j].val();
-            self.mesh.wh_in[j].next = self.sk_h0.out[j].val();
-            self.mesh.w_valid_in[j].next = self.a2_ctl.out[j].val().get_bit(0);
-            self.mesh.w_first_in[j].next = self.a2_ctl.out[j].val().get_bit(1);
-            self.mesh.w_buf_in[j].next = self.a2_ctl.out[j].val().get_bit(2);
+            self.col_valid[j].inp.next = self.pre_valid.out.val();
+            self.col_first[j].inp.next = self.pre_first.out.val();
+            self.col_buf[j].inp.next = self.pre_buf.out.val();
+            self.col_slot[j].inp.next = self.pre_slot.out.val();
+            self.mesh.b_in[j].next = self.col_b[j].out.val();
+            self.mesh.c_in[j].next = self.col_c[j].out.val();
+            self.mesh.w_in[j].next = self.col_a2[j].out.val();
+            self.mesh.wh_in[j].next = self.col_h0[j].out.val();
+            self.mesh.w_valid_in[j].next = self.col_valid[j].out.val();
+            self.mesh.w_first_in[j].next = self.col_first[j].out.val();
+            self.mesh.w_buf_in[j].next = self.col_buf[j].out.val();
+            self.mesh.w_slot_in[j].next = self.col_slot[j].out.val();
         }
-        // State drain. The last token of fold (d0, n0) issued in cycle s
-        // leaves row r's final state on the top of column c in cycle
-        // s + 5 + 2r + c (see ScanPe): column 0's writes run from s + 5, one
-        // every other cycle, and column c's are those delayed by c.
-        self.st_ev_en.inp.next =
-            (self.seq.a_rd_en.val() & ((self.seq.a_rd_m.val() + 1) == self.seq.job_m.val()));
-        self.st_ev_d0.inp.next = self.seq.a_rd_k0.val();
-        self.st_ev_n0.inp.next = self.seq.a_rd_n0.val();
-        if self.st_on.q.val() {
-            self.st_k.d.next = (self.st_k.q.val() + 1);
-            if (self.st_k.q.val() == self.st_k_end.val()) {
-                self.st_on.d.next = false;
+        // ---- Drain: a fold's final states, drain_start cycles after its
+        // last slot; column 0 reads slot j every R cycles, writes each of
+        // its K·R states two cycles after the read, columns c cycles apart.
+        self.dr_go.inp.next = self.seq.fold_end.val();
+        self.dr_go_d0.inp.next = (self.seq.tok_d0.val() - self.last_slot_offset.val());
+        self.dr_go_n0.inp.next = self.seq.tok_n0.val();
+        if self.dr_on.q.val() {
+            self.dr_k.d.next = (self.dr_k.q.val() + 1);
+            self.dr_r.d.next = (self.dr_r.q.val() + 1);
+            if (self.dr_r.q.val() == (self.rows.val() - 1)) {
+                self.dr_r.d.next = bits::<16>(0);
+                self.dr_j.d.next = (self.dr_j.q.val() + 1);
+            }
+            if (self.dr_k.q.val() == (self.drain_words.val() - 1)) {
+                self.dr_on.d.next = false;
             }
         }
-        if self.st_ev_en.out[4].val() {
-            self.st_on.d.next = true;
-            self.st_k.d.next = bits::<16>(0);
-            self.st_d0.d.next = self.st_ev_d0.out[4].val();
-            self.st_n0.d.next = self.st_ev_n0.out[4].val();
+        if self.dr_go.out.val() {
+            self.dr_on.d.next = true;
+            self.dr_k.d.next = bits::<16>(0);
+            self.dr_r.d.next = bits::<16>(0);
+            self.dr_j.d.next = bits::<2>(0);
+            self.dr_d0.d.next = self.dr_go_d0.out.val();
+            self.dr_n0.d.next = self.dr_go_n0.out.val();
         }
-        self.st_col_en.inp.next = (self.st_on.q.val() & !self.st_k.q.val().get_bit(0));
-        self.st_col_d.inp.next = (self.st_d0.q.val() + (self.st_k.q.val() >> 1));
-        self.st_col_n0.inp.next = self.st_n0.q.val();
+        self.drain_rd0.next = (self.dr_on.q.val() & (!self.dr_r.q.val().any()));
+        self.mesh.drain_rd[0].next = self.drain_rd0.val();
+        self.mesh.drain_slot[0].next = self.dr_j.q.val();
+        self.st_en0.inp.next = self.dr_on.q.val();
+        self.st_d00.inp.next = (self.dr_d0.q.val() + self.dr_k.q.val());
+        self.st_n00.inp.next = self.dr_n0.q.val();
+        self.st_wr_en[0].next = self.st_en0.out.val();
+        self.st_wr_d[0].next = self.st_d00.out.val();
+        self.st_wr_n0[0].next = self.st_n00.out.val();
+        for j in 1..C {
+            self.col_drain_rd[j - 1].inp.next = self.drain_rd0.val();
+            self.col_drain_slot[j - 1].inp.next = self.dr_j.q.val();
+            self.col_st_en[j - 1].inp.next = self.st_en0.out.val();
+            self.col_st_d[j - 1].inp.next = self.st_d00.out.val();
+            self.col_st_n0[j - 1].inp.next = self.st_n00.out.val();
+            self.mesh.drain_rd[j].next = self.col_drain_rd[j - 1].out.val();
+            self.mesh.drain_slot[j].next = self.col_drain_slot[j - 1].out.val();
+            self.st_wr_en[j].next = self.col_st_en[j - 1].out.val();
+            self.st_wr_d[j].next = self.col_st_d[j - 1].out.val();
+            self.st_wr_n0[j].next = self.col_st_n0[j - 1].out.val();
+        }
         for j in 0..C {
-            self.st_wr_en[j].next = self.st_col_en.out[j].val();
-            self.st_wr_d[j].next = self.st_col_d.out[j].val();
-            self.st_wr_n0[j].next = self.st_col_n0.out[j].val();
             self.st_wr_data[j].next = self.mesh.so_out[j].val();
         }
-        // Counters.
+        // ---- Counters.
         self.perf.clear.next = self.start.val();
         self.perf.active.next = self.busy_q.q.val();
-        self.perf.macs.next = self.seq.ev_macs.val();
+        self.perf.macs.next = bit_cast::<32, 16>(self.seq.ev_macs.val());
         self.perf.stall.next = self.seq.ev_stall.val();
         self.perf.bubble.next = self.seq.ev_bubble.val();
         self.cycles.next = self.perf.cycles.val();

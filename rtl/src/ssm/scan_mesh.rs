@@ -1,9 +1,10 @@
 //! R×C grid of [`ScanPe`]s: row tokens and partial sums west → east,
 //! B, C and the (a2, h0) preload burst north → south, final states south →
-//! north (out of the top row, `so_out`). PE(i, j) is `pes[j·R + i]`.
-//! The west-edge partial sum is consumed one cycle after the token (by the
-//! PE's stage 1), so `psum_in[i]` must lag `valid_in[i]` & co. by one cycle;
-//! at the east edge the partial sum likewise leaves one cycle after the tag.
+//! north (out of the top row, `so_out`), and each column's drain command to
+//! all of its PEs. PE(i, j) is `pes[j·R + i]`. The west-edge partial sum of
+//! a row is taken [`PSUM_LAG`](super::scan_pe::PSUM_LAG) cycles after that
+//! row's token; at the east edge it leaves PSUM_LAG + 1 cycles after the
+//! token left the last PE's west inputs.
 
 use super::scan_pe::ScanPe;
 use rust_hdl::prelude::*;
@@ -16,9 +17,9 @@ pub struct ScanMesh<const R: usize, const C: usize> {
     pub first_in: [Signal<In, Bit>; R],
     pub last_in: [Signal<In, Bit>; R],
     pub sel_in: [Signal<In, Bit>; R],
+    pub slot_in: [Signal<In, Bits<2>>; R],
     pub dlt_in: [Signal<In, Bits<18>>; R],
     pub du_in: [Signal<In, Bits<28>>; R],
-    pub tag_in: [Signal<In, Bits<64>>; R],
     pub psum_in: [Signal<In, Bits<64>>; R],
     // North edge, one lane per column.
     pub b_in: [Signal<In, Bits<16>>; C],
@@ -29,38 +30,44 @@ pub struct ScanMesh<const R: usize, const C: usize> {
     pub w_valid_in: [Signal<In, Bit>; C],
     pub w_first_in: [Signal<In, Bit>; C],
     pub w_buf_in: [Signal<In, Bit>; C],
+    pub w_slot_in: [Signal<In, Bits<2>>; C],
+    /// Per column: load every PE's final state of `drain_slot` into the chain.
+    pub drain_rd: [Signal<In, Bit>; C],
+    pub drain_slot: [Signal<In, Bits<2>>; C],
     /// North edge, out: the state draining out of the top row (Q12.20).
     pub so_out: [Signal<Out, Bits<32>>; C],
     // East edge.
-    pub valid_out: [Signal<Out, Bit>; R],
-    pub tag_out: [Signal<Out, Bits<64>>; R],
     pub psum_out: [Signal<Out, Bits<64>>; R],
     pub pes: Vec<ScanPe>,
 }
 
 impl<const R: usize, const C: usize> Default for ScanMesh<R, C> {
     fn default() -> Self {
+        fn lanes<T: Default, const N: usize>() -> [T; N] {
+            std::array::from_fn(|_| T::default())
+        }
         Self {
             clock: Default::default(),
-            valid_in: std::array::from_fn(|_| Default::default()),
-            first_in: std::array::from_fn(|_| Default::default()),
-            last_in: std::array::from_fn(|_| Default::default()),
-            sel_in: std::array::from_fn(|_| Default::default()),
-            dlt_in: std::array::from_fn(|_| Default::default()),
-            du_in: std::array::from_fn(|_| Default::default()),
-            tag_in: std::array::from_fn(|_| Default::default()),
-            psum_in: std::array::from_fn(|_| Default::default()),
-            b_in: std::array::from_fn(|_| Default::default()),
-            c_in: std::array::from_fn(|_| Default::default()),
-            w_in: std::array::from_fn(|_| Default::default()),
-            wh_in: std::array::from_fn(|_| Default::default()),
-            w_valid_in: std::array::from_fn(|_| Default::default()),
-            w_first_in: std::array::from_fn(|_| Default::default()),
-            w_buf_in: std::array::from_fn(|_| Default::default()),
-            so_out: std::array::from_fn(|_| Default::default()),
-            valid_out: std::array::from_fn(|_| Default::default()),
-            tag_out: std::array::from_fn(|_| Default::default()),
-            psum_out: std::array::from_fn(|_| Default::default()),
+            valid_in: lanes(),
+            first_in: lanes(),
+            last_in: lanes(),
+            sel_in: lanes(),
+            slot_in: lanes(),
+            dlt_in: lanes(),
+            du_in: lanes(),
+            psum_in: lanes(),
+            b_in: lanes(),
+            c_in: lanes(),
+            w_in: lanes(),
+            wh_in: lanes(),
+            w_valid_in: lanes(),
+            w_first_in: lanes(),
+            w_buf_in: lanes(),
+            w_slot_in: lanes(),
+            drain_rd: lanes(),
+            drain_slot: lanes(),
+            so_out: lanes(),
+            psum_out: lanes(),
             pes: (0..R * C).map(|_| ScanPe::default()).collect(),
         }
     }
@@ -73,6 +80,8 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
             for j in 0..C {
                 for i in 0..R {
                     self.pes[j * rr + i].clock.next = self.clock.val();
+                    self.pes[j * rr + i].drain_rd.next = self.drain_rd[j].val();
+                    self.pes[j * rr + i].drain_slot.next = self.drain_slot[j].val();
                 }
             }
             // West edge feeds column 0.
@@ -81,9 +90,9 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
                 self.pes[i].first_in.next = self.first_in[i].val();
                 self.pes[i].last_in.next = self.last_in[i].val();
                 self.pes[i].sel_in.next = self.sel_in[i].val();
+                self.pes[i].slot_in.next = self.slot_in[i].val();
                 self.pes[i].dlt_in.next = self.dlt_in[i].val();
                 self.pes[i].du_in.next = self.du_in[i].val();
-                self.pes[i].tag_in.next = self.tag_in[i].val();
                 self.pes[i].psum_in.next = self.psum_in[i].val();
             }
             // Row links: column j−1 → column j.
@@ -93,9 +102,9 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
                     self.pes[j * rr + i].first_in.next = self.pes[(j - 1) * rr + i].first_out.val();
                     self.pes[j * rr + i].last_in.next = self.pes[(j - 1) * rr + i].last_out.val();
                     self.pes[j * rr + i].sel_in.next = self.pes[(j - 1) * rr + i].sel_out.val();
+                    self.pes[j * rr + i].slot_in.next = self.pes[(j - 1) * rr + i].slot_out.val();
                     self.pes[j * rr + i].dlt_in.next = self.pes[(j - 1) * rr + i].dlt_out.val();
                     self.pes[j * rr + i].du_in.next = self.pes[(j - 1) * rr + i].du_out.val();
-                    self.pes[j * rr + i].tag_in.next = self.pes[(j - 1) * rr + i].tag_out.val();
                     self.pes[j * rr + i].psum_in.next = self.pes[(j - 1) * rr + i].psum_out.val();
                 }
             }
@@ -108,6 +117,7 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
                 self.pes[j * rr].w_valid_in.next = self.w_valid_in[j].val();
                 self.pes[j * rr].w_first_in.next = self.w_first_in[j].val();
                 self.pes[j * rr].w_buf_in.next = self.w_buf_in[j].val();
+                self.pes[j * rr].w_slot_in.next = self.w_slot_in[j].val();
             }
             // Column links: row i−1 → row i.
             for j in 0..C {
@@ -121,6 +131,7 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
                     self.pes[j * rr + i].w_first_in.next =
                         self.pes[j * rr + i - 1].w_first_out.val();
                     self.pes[j * rr + i].w_buf_in.next = self.pes[j * rr + i - 1].w_buf_out.val();
+                    self.pes[j * rr + i].w_slot_in.next = self.pes[j * rr + i - 1].w_slot_out.val();
                 }
             }
             // State drain: row i+1 → row i, out of row 0; nothing below row R−1.
@@ -134,8 +145,6 @@ impl<const R: usize, const C: usize> Logic for ScanMesh<R, C> {
             // East edge: column C−1 of each row.
             for cc in C..(C + 1) {
                 for i in 0..R {
-                    self.valid_out[i].next = self.pes[(cc - 1) * rr + i].valid_out.val();
-                    self.tag_out[i].next = self.pes[(cc - 1) * rr + i].tag_out.val();
                     self.psum_out[i].next = self.pes[(cc - 1) * rr + i].psum_out.val();
                 }
             }

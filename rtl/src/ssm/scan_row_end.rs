@@ -1,40 +1,43 @@
-//! The east end of a scan-array row: completes y[t, d] from the row's partial
-//! sum. Two stages (the SiLU ROM is synchronous); the tag arrives one cycle
-//! before the partial sum, as the PE row delivers them.
+//! The east end of a scan-array row: completes y[t, d] from the row's
+//! partial sum ([`YFinish`]: the y accumulator over state tiles, rounding,
+//! saturation and the SiLU gate, with silu(z) from a [`SiluUnit`]) and
+//! drives the row's accumulator and y ports.
 //!
-//! ```text
-//!   stage A   (tag)   silu ROM ← min(|z| >> 4, 1024); read the y accumulator
-//!                     at (t, d) unless this is the first state fold
-//!   stage B   (psum)  acc = psum + (first fold ? 0 : accumulator)     Q.30, 64 bit
-//!                     not the last state fold: accumulator[t, d] ← acc
-//!                     last: y_pre = sat32(round(acc, 14))             Q16.16
-//!                           y = sat32(round(y_pre · silu(z), 12))     (gated)
-//! ```
-//!
-//! `silu(z) = max(z, 0)·4 − round(lerp(ROM, |z| mod 16), 4)` in Q6.12, as
-//! `golden::ssm::fixed::units::Silu::eval`. The accumulator is 64 bits and
-//! never saturates: |C·h| ≤ 2^15·2^31 = 2^46, so for any N ≤ 32767 (the
-//! 16-bit dimension registers) |acc| < 2^61 + 2^41, and the fold order over
-//! n cannot change a bit. A read and the write of the same
-//! (t, d) by the next state fold are at least one fold period (≥ R ≥ 2
-//! cycles) apart, so the accumulator needs no forwarding.
-//!
-//! The write ports carry t and the fold's first channel d0; the channel is
-//! d0 + r for row r (the buffers are banked by row).
+//! The token's side band (valid, first/last state tile, t, the sub-tile's
+//! first channel d0, z) arrives [`SIDE_BAND_LEAD`] cycles before the
+//! row's partial sum, in time for silu(z); the accumulator read of (t, d0)
+//! is issued two cycles before the partial sum (its word is registered one
+//! cycle before), the accumulator write follows one cycle after it and the
+//! y write [`Y_LATENCY`] cycles after it. Row r's channel is d0 + r (the
+//! buffers are banked by row). A read and the write of the same (t, d) by
+//! the next state tile are at least one fold period (≥ 20 cycles) apart, so
+//! the accumulator needs no forwarding.
 
-use super::scan_tables::{silu_rom, SILU_END};
-use super::smul::SignedMul;
+use super::scan_units::silu::{SiluUnit, SILU_LATENCY};
+use super::scan_units::y_finish::{YFinish, Y_LATENCY};
+use crate::common::delay_line::DelayLine;
 use rust_hdl::prelude::*;
 
-/// Row end: y accumulation over state folds, rounding and the SiLU gate.
+/// Cycles from the side band to the partial sum.
+pub const SIDE_BAND_LEAD: usize = SILU_LATENCY;
+/// Cycles from the partial sum back to the accumulator read.
+const ACC_READ_LEAD: usize = 2;
+
+/// Row end: y accumulation over state tiles, rounding and the SiLU gate.
 #[derive(LogicBlock)]
 pub struct ScanRowEnd {
     pub clock: Signal<In, Clock>,
-    /// Multiply by SiLU(z) (z given).
+    /// Multiply by SiLU(z) (z given). Held for a job.
     pub gate: Signal<In, Bit>,
+    // Side band of the token, SIDE_BAND_LEAD cycles before its psum.
     pub valid_in: Signal<In, Bit>,
-    pub tag_in: Signal<In, Bits<64>>,
-    /// The row's partial sum, one cycle after its tag.
+    pub nfirst_in: Signal<In, Bit>,
+    pub nlast_in: Signal<In, Bit>,
+    pub t_in: Signal<In, Bits<16>>,
+    pub d0_in: Signal<In, Bits<16>>,
+    /// z[t, d0 + r], Q6.10.
+    pub z_in: Signal<In, Bits<16>>,
+    /// The row's partial sum, Q.30.
     pub psum_in: Signal<In, Bits<64>>,
     /// y accumulator read (data back next cycle on `acc_rd_data`).
     pub acc_rd_en: Signal<Out, Bit>,
@@ -50,40 +53,40 @@ pub struct ScanRowEnd {
     pub y_wr_t: Signal<Out, Bits<16>>,
     pub y_wr_d0: Signal<Out, Bits<16>>,
     pub y_wr_data: Signal<Out, Bits<32>>,
-    pub rom: SyncROM<Bits<36>, 11>,
-    pub mul_lerp: SignedMul<19, 5>,
-    pub mul_gate: SignedMul<32, 19>,
-    a_valid: DFF<Bit>,
-    a_tag: DFF<Bits<64>>,
-    a_frac: DFF<Bits<4>>,
-    a_lin: DFF<Bits<64>>,
-    z64: Signal<Local, Bits<64>>,
-    absz: Signal<Local, Bits<64>>,
-    k: Signal<Local, Bits<64>>,
-    acc: Signal<Local, Bits<64>>,
-    pre_raw: Signal<Local, Bits<64>>,
-    pre: Signal<Local, Bits<64>>,
-    pre_hi: Signal<Local, Bits<33>>,
-    y_pre: Signal<Local, Bits<64>>,
-    lo: Signal<Local, Bits<64>>,
-    diff: Signal<Local, Bits<64>>,
-    step: Signal<Local, Bits<64>>,
-    corr: Signal<Local, Bits<64>>,
-    corr_raw: Signal<Local, Bits<64>>,
-    silu: Signal<Local, Bits<64>>,
-    g_raw: Signal<Local, Bits<64>>,
-    g: Signal<Local, Bits<64>>,
-    g_hi: Signal<Local, Bits<33>>,
-    y: Signal<Local, Bits<64>>,
+    pub silu_unit: SiluUnit,
+    pub finish: YFinish,
+    /// Side band at the accumulator read (bit 0 valid, 1 first tile, 2 last).
+    rd_flags: DelayLine<Bits<3>>,
+    rd_t: DelayLine<Bits<16>>,
+    rd_d0: DelayLine<Bits<16>>,
+    /// The first-tile flag when psum arrives.
+    psum_nfirst: DelayLine<Bit>,
+    /// Side band at the accumulator write, then at the y write.
+    wr_flags: DelayLine<Bits<3>>,
+    wr_t: DelayLine<Bits<16>>,
+    wr_d0: DelayLine<Bits<16>>,
+    y_flags: DelayLine<Bits<3>>,
+    y_t: DelayLine<Bits<16>>,
+    y_d0: DelayLine<Bits<16>>,
+    flag_valid: Signal<Local, Bits<3>>,
+    flag_nfirst: Signal<Local, Bits<3>>,
+    flag_nlast: Signal<Local, Bits<3>>,
 }
 
 impl Default for ScanRowEnd {
     fn default() -> Self {
+        let to_read = SIDE_BAND_LEAD - ACC_READ_LEAD;
+        let to_write = ACC_READ_LEAD + 1;
+        let to_y = Y_LATENCY - 1;
         Self {
             clock: Default::default(),
             gate: Default::default(),
             valid_in: Default::default(),
-            tag_in: Default::default(),
+            nfirst_in: Default::default(),
+            nlast_in: Default::default(),
+            t_in: Default::default(),
+            d0_in: Default::default(),
+            z_in: Default::default(),
             psum_in: Default::default(),
             acc_rd_en: Default::default(),
             acc_rd_t: Default::default(),
@@ -97,126 +100,85 @@ impl Default for ScanRowEnd {
             y_wr_t: Default::default(),
             y_wr_d0: Default::default(),
             y_wr_data: Default::default(),
-            rom: SyncROM::new(silu_rom()),
-            mul_lerp: Default::default(),
-            mul_gate: Default::default(),
-            a_valid: Default::default(),
-            a_tag: Default::default(),
-            a_frac: Default::default(),
-            a_lin: Default::default(),
-            z64: Default::default(),
-            absz: Default::default(),
-            k: Default::default(),
-            acc: Default::default(),
-            pre_raw: Default::default(),
-            pre: Default::default(),
-            pre_hi: Default::default(),
-            y_pre: Default::default(),
-            lo: Default::default(),
-            diff: Default::default(),
-            step: Default::default(),
-            corr: Default::default(),
-            corr_raw: Default::default(),
-            silu: Default::default(),
-            g_raw: Default::default(),
-            g: Default::default(),
-            g_hi: Default::default(),
-            y: Default::default(),
+            silu_unit: Default::default(),
+            finish: Default::default(),
+            rd_flags: DelayLine::new(to_read),
+            rd_t: DelayLine::new(to_read),
+            rd_d0: DelayLine::new(to_read),
+            psum_nfirst: DelayLine::new(ACC_READ_LEAD),
+            wr_flags: DelayLine::new(to_write),
+            wr_t: DelayLine::new(to_write),
+            wr_d0: DelayLine::new(to_write),
+            y_flags: DelayLine::new(to_y),
+            y_t: DelayLine::new(to_y),
+            y_d0: DelayLine::new(to_y),
+            flag_valid: Default::default(),
+            flag_nfirst: Default::default(),
+            flag_nlast: Default::default(),
         }
     }
 }
 
-const _: () = assert!(SILU_END == 1024);
-
 impl Logic for ScanRowEnd {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, a_valid, a_tag, a_frac, a_lin);
-        self.rom.clock.next = self.clock.val();
-        // ---- Stage A: z from the tag, SiLU ROM address, accumulator read.
-        self.z64.next = bit_cast::<64, 16>(self.tag_in.val().get_bits::<16>(32));
-        if self.tag_in.val().get_bit(47) {
-            self.z64.next = (bit_cast::<64, 16>(self.tag_in.val().get_bits::<16>(32))
-                | bits::<64>(0xFFFF_FFFF_FFFF_0000_u64));
+        clock!(
+            self,
+            clock,
+            silu_unit,
+            finish,
+            rd_flags,
+            rd_t,
+            rd_d0,
+            psum_nfirst
+        );
+        clock!(self, clock, wr_flags, wr_t, wr_d0, y_flags, y_t, y_d0);
+        // silu(z), ready with the partial sum.
+        self.silu_unit.z.next = self.z_in.val();
+        // The side band, through the read, write and y stages.
+        self.flag_valid.next = bits::<3>(0);
+        if self.valid_in.val() {
+            self.flag_valid.next = bits::<3>(1);
         }
-        self.absz.next = self.z64.val();
-        self.a_lin.d.next = (self.z64.val() << 2);
-        if self.z64.val().get_bit(63) {
-            self.absz.next = (bits::<64>(0) - self.z64.val());
-            self.a_lin.d.next = bits::<64>(0);
+        self.flag_nfirst.next = bits::<3>(0);
+        if self.nfirst_in.val() {
+            self.flag_nfirst.next = bits::<3>(2);
         }
-        self.k.next = (self.absz.val() >> 4);
-        self.rom.address.next = self.k.val().get_bits::<11>(0);
-        if (self.k.val() >= bits::<64>(1024)) {
-            self.rom.address.next = bits::<11>(1024);
+        self.flag_nlast.next = bits::<3>(0);
+        if self.nlast_in.val() {
+            self.flag_nlast.next = bits::<3>(4);
         }
-        self.a_frac.d.next = self.absz.val().get_bits::<4>(0);
-        self.a_valid.d.next = self.valid_in.val();
-        self.a_tag.d.next = self.tag_in.val();
-        self.acc_rd_en.next = (self.valid_in.val() & !self.tag_in.val().get_bit(48));
-        self.acc_rd_t.next = self.tag_in.val().get_bits::<16>(0);
-        self.acc_rd_d0.next = self.tag_in.val().get_bits::<16>(16);
-        // ---- Stage B: accumulate over state folds.
-        self.acc.next = (self.psum_in.val() + self.acc_rd_data.val());
-        if self.a_tag.q.val().get_bit(48) {
-            self.acc.next = self.psum_in.val();
-        }
-        self.acc_wr_en.next = (self.a_valid.q.val() & !self.a_tag.q.val().get_bit(49));
-        self.acc_wr_t.next = self.a_tag.q.val().get_bits::<16>(0);
-        self.acc_wr_d0.next = self.a_tag.q.val().get_bits::<16>(16);
-        self.acc_wr_data.next = self.acc.val();
-        // y_pre = sat32(round(acc, 14)).
-        self.pre_raw.next = (self.acc.val() + bits::<64>(8192));
-        self.pre.next = (self.pre_raw.val() >> 14);
-        if self.pre_raw.val().get_bit(63) {
-            self.pre.next = ((self.pre_raw.val() >> 14) | bits::<64>(0xFFFC_0000_0000_0000_u64));
-        }
-        self.pre_hi.next = self.pre.val().get_bits::<33>(31);
-        self.y_pre.next = self.pre.val();
-        if (self.pre_hi.val().any() & !self.pre_hi.val().all()) {
-            if self.pre.val().get_bit(63) {
-                self.y_pre.next = bits::<64>(0xFFFF_FFFF_8000_0000_u64);
-            } else {
-                self.y_pre.next = bits::<64>(0x7FFF_FFFF);
-            }
-        }
-        // silu(z) = lin − round(lerp(lo, hi, f, 4), 4), Q6.12.
-        self.lo.next = bit_cast::<64, 18>(self.rom.data.val().get_bits::<18>(0));
-        self.diff.next =
-            (bit_cast::<64, 18>(self.rom.data.val().get_bits::<18>(18)) - self.lo.val());
-        self.mul_lerp.a.next = self.diff.val().get_bits::<19>(0);
-        self.mul_lerp.b.next = bit_cast::<5, 4>(self.a_frac.q.val());
-        self.step.next = (self.mul_lerp.p.val() + bits::<64>(8));
-        self.corr.next = (self.lo.val() + (self.step.val() >> 4));
-        if self.step.val().get_bit(63) {
-            self.corr.next =
-                (self.lo.val() + ((self.step.val() >> 4) | bits::<64>(0xF000_0000_0000_0000_u64)));
-        }
-        self.corr_raw.next = ((self.corr.val() + bits::<64>(8)) >> 4);
-        self.silu.next = (self.a_lin.q.val() - self.corr_raw.val());
-        // y = sat32(round(y_pre · silu, 12)).
-        self.mul_gate.a.next = self.y_pre.val().get_bits::<32>(0);
-        self.mul_gate.b.next = self.silu.val().get_bits::<19>(0);
-        self.g_raw.next = (self.mul_gate.p.val() + bits::<64>(2048));
-        self.g.next = (self.g_raw.val() >> 12);
-        if self.g_raw.val().get_bit(63) {
-            self.g.next = ((self.g_raw.val() >> 12) | bits::<64>(0xFFF0_0000_0000_0000_u64));
-        }
-        self.g_hi.next = self.g.val().get_bits::<33>(31);
-        self.y.next = self.g.val();
-        if (self.g_hi.val().any() & !self.g_hi.val().all()) {
-            if self.g.val().get_bit(63) {
-                self.y.next = bits::<64>(0xFFFF_FFFF_8000_0000_u64);
-            } else {
-                self.y.next = bits::<64>(0x7FFF_FFFF);
-            }
-        }
-        if !self.gate.val() {
-            self.y.next = self.y_pre.val();
-        }
-        self.y_wr_en.next = (self.a_valid.q.val() & self.a_tag.q.val().get_bit(49));
-        self.y_wr_t.next = self.a_tag.q.val().get_bits::<16>(0);
-        self.y_wr_d0.next = self.a_tag.q.val().get_bits::<16>(16);
-        self.y_wr_data.next = self.y.val().get_bits::<32>(0);
+        self.rd_flags.inp.next =
+            ((self.flag_valid.val() | self.flag_nfirst.val()) | self.flag_nlast.val());
+        self.rd_t.inp.next = self.t_in.val();
+        self.rd_d0.inp.next = self.d0_in.val();
+        self.psum_nfirst.inp.next = self.rd_flags.out.val().get_bit(1);
+        self.wr_flags.inp.next = self.rd_flags.out.val();
+        self.wr_t.inp.next = self.rd_t.out.val();
+        self.wr_d0.inp.next = self.rd_d0.out.val();
+        self.y_flags.inp.next = self.wr_flags.out.val();
+        self.y_t.inp.next = self.wr_t.out.val();
+        self.y_d0.inp.next = self.wr_d0.out.val();
+        // Accumulator read: every tile but the first.
+        self.acc_rd_en.next =
+            (self.rd_flags.out.val().get_bit(0) & (!self.rd_flags.out.val().get_bit(1)));
+        self.acc_rd_t.next = self.rd_t.out.val();
+        self.acc_rd_d0.next = self.rd_d0.out.val();
+        // y accumulation and finishing.
+        self.finish.gate.next = self.gate.val();
+        self.finish.nfirst.next = self.psum_nfirst.out.val();
+        self.finish.psum.next = self.psum_in.val();
+        self.finish.acc_word.next = self.acc_rd_data.val();
+        self.finish.silu.next = self.silu_unit.silu.val();
+        // Accumulator write: every tile but the last; y on the last.
+        self.acc_wr_en.next =
+            (self.wr_flags.out.val().get_bit(0) & (!self.wr_flags.out.val().get_bit(2)));
+        self.acc_wr_t.next = self.wr_t.out.val();
+        self.acc_wr_d0.next = self.wr_d0.out.val();
+        self.acc_wr_data.next = self.finish.acc.val();
+        self.y_wr_en.next = (self.y_flags.out.val().get_bit(0) & self.y_flags.out.val().get_bit(2));
+        self.y_wr_t.next = self.y_t.out.val();
+        self.y_wr_d0.next = self.y_d0.out.val();
+        self.y_wr_data.next = self.finish.y.val();
     }
 }
