@@ -2,11 +2,13 @@
 //!
 //! - [`model::Model`]: the native Rust state of a `Wrapper` block's model.
 //! - [`delay_line::DelayLine`]: a D-cycle register delay of any width.
+//! - [`dsp`]: a multiplier product between dedicated registers.
 //! - [`int`]: two's-complement helpers for the models.
 //! - [`ram::zeroed_ram`]: a RAM that starts at zero.
 //! - [`wrapper_text`]: helpers that write the Verilog bodies of wrappers.
 
 pub mod delay_line;
+pub mod dsp;
 pub mod int;
 pub mod model;
 pub mod ram;

@@ -22,6 +22,24 @@ pub fn regs(list: &[(&str, usize, bool)]) -> String {
     text
 }
 
+/// A chain of `depth` registers `name1 … name{depth}` taking `input`:
+/// returns the declarations and the statements for an `always @(posedge
+/// clock)` block; `name{depth}` is `input` delayed by `depth` cycles.
+pub fn delay_chain(name: &str, width: usize, depth: usize, input: &str) -> (String, String) {
+    let names: Vec<String> = (1..=depth).map(|i| format!("{name}{i}")).collect();
+    let decl: Vec<(&str, usize, bool)> = names.iter().map(|n| (n.as_str(), width, false)).collect();
+    let mut body = String::new();
+    for (i, n) in names.iter().enumerate() {
+        let from = if i == 0 {
+            input.to_string()
+        } else {
+            names[i - 1].clone()
+        };
+        let _ = writeln!(body, "    {n} <= {from};");
+    }
+    (regs(&decl), body)
+}
+
 /// The low `width` bits of `value`, as a Verilog hex literal.
 pub fn hex(width: usize, value: u64) -> String {
     let masked = if width >= 64 {

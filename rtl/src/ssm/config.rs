@@ -1,7 +1,7 @@
 //! The array configuration and the closed-form performance model of its
 //! GEMM schedule (Gemmini's config struct, in miniature).
 
-use super::scan_core::drain_start;
+use super::scan_core::job_tail;
 use super::scan_pe::SLOTS;
 
 /// The shape of the PE array. The hardware is generic over `R` and `C`
@@ -115,12 +115,13 @@ impl ScanArray {
     }
 
     /// Cycles of a scan of L steps, D channels, N states without stalls,
-    /// from the cycle after `go` through the last state write:
-    /// `KR + (F − 1)·P + K·L + drain_start(R) + C + KR` (the preload of the
-    /// first fold, the fold periods, the last fold's tokens and its drain).
+    /// from the cycle after `go` through the last write:
+    /// `KR + (F − 1)·P + K·L + job_tail(R, C)` (the preload of the first
+    /// fold, the fold periods, the last fold's tokens, then its state drain
+    /// or its last y).
     pub fn cycles(&self, l: usize, d: usize, n: usize) -> u64 {
         let kr = self.fold_channels() as u64;
-        let tail = (drain_start(self.rows) + self.cols) as u64 + kr;
+        let tail = job_tail(self.rows, self.cols) as u64;
         kr + (self.folds(d, n) - 1) * self.fold_period(l) + (SLOTS * l) as u64 + tail
     }
 
@@ -236,17 +237,18 @@ mod tests {
     fn scan_cycles_in_one_job_and_in_chunks() {
         let a = ScanArray::new(4, 4);
         // Default workload: 32 folds of 16 channels × 4 states, each 4·256
-        // token slots; 2KR + drain_start + C = 32 + 30 + 4 = 66 cycles more.
-        assert_eq!(drain_start(4), 30);
+        // token slots; KR + job_tail = 16 + 54 = 70 cycles more (the tail
+        // is the state drain: drain_start + C + KR = 34 + 4 + 16).
+        assert_eq!(job_tail(4, 4), 54);
         assert_eq!(a.folds(128, 16), 32);
-        assert_eq!(a.cycles(256, 128, 16), 66 + 1024 + 31 * 1024);
-        // Four chunks of 64: four jobs of 66 + 256 + 31·256 = 8,258 cycles.
-        assert_eq!(a.chunked_cycles(256, 128, 16, 64), 4 * 8258);
+        assert_eq!(a.cycles(256, 128, 16), 70 + 1024 + 31 * 1024);
+        // Four chunks of 64: four jobs of 70 + 256 + 31·256 = 8,262 cycles.
+        assert_eq!(a.chunked_cycles(256, 128, 16, 64), 4 * 8262);
         assert!(a.predicted_utilization(256, 128, 16) > 0.997);
         // Short jobs wait K(R + 1) = 20 slots per fold for the state drain.
         assert_eq!(a.fold_period(2), 20);
         assert_eq!(a.bubble_cycles(2, 32, 4), 12);
-        assert_eq!(a.cycles(2, 32, 4), 66 + 20 + 8);
+        assert_eq!(a.cycles(2, 32, 4), 70 + 20 + 8);
         // A remainder chunk: 10 = 4 + 4 + 2.
         assert_eq!(
             a.chunked_cycles(10, 8, 4, 4),

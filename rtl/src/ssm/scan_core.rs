@@ -44,11 +44,12 @@
 //! stalls), F = ⌈D/(KR)⌉·⌈N/C⌉ folds, P = K·max(L, R + 1):
 //!
 //! ```text
-//! cycles = KR + (F − 1)·P + K·L + drain_start + C + KR
+//! cycles = KR + (F − 1)·P + K·L + job_tail(R, C)
 //! ```
 //!
 //! KR preload slots, F − 1 fold periods and the last fold's K·L token
-//! slots, then the drain of the last fold. See [`super::ScanArray::cycles`].
+//! slots, then the drain of the last fold or its last y, whichever ends
+//! later ([`job_tail`]). See [`super::ScanArray::cycles`].
 //!
 //! Buffers are outside the core, with a block RAM's one-cycle read latency,
 //! zero past the matrix edges (zero-padded tiles); writes to padded rows or
@@ -63,6 +64,7 @@ use super::scan_pe::{PSUM_LAG, SLOTS, STATE_READY};
 use super::scan_row_end::{ScanRowEnd, SIDE_BAND_LEAD};
 use super::scan_row_head::{ScanRowHead, HEAD_LATENCY};
 use super::scan_sequencer::ScanSequencer;
+use super::scan_units::y_finish::Y_LATENCY;
 use crate::common::delay_line::DelayLine;
 use rust_hdl::prelude::*;
 
@@ -74,6 +76,20 @@ const TOKEN_TO_PE: usize = 3 + HEAD_LATENCY;
 /// binding one), so that every read sees its fold's state.
 pub const fn drain_start(rows: usize) -> usize {
     TOKEN_TO_PE + STATE_READY + 1 + rows - SLOTS
+}
+
+/// Cycles from a job's last slot to its last write: the last state write of
+/// column C − 1 (the drain: K·R states per column) or the last y write of
+/// row R − 1 (its token's partial sum leaves the mesh PSUM_LAG + 1 cycles
+/// after reaching PE(R − 1, C − 1), then the row end), whichever is later.
+pub const fn job_tail(rows: usize, cols: usize) -> usize {
+    let states = drain_start(rows) + cols + SLOTS * rows;
+    let y = TOKEN_TO_PE - 1 + rows + cols + PSUM_LAG + Y_LATENCY;
+    if states > y {
+        states
+    } else {
+        y
+    }
 }
 
 /// State-stationary selective-scan engine on an R×C PE array.
@@ -341,7 +357,7 @@ impl<const R: usize, const C: usize> Default for ScanCore<R, C> {
             last_slot: Constant::new(((SLOTS - 1) as u64).into()),
             last_slot_offset: Constant::new((((SLOTS - 1) * R) as u64).into()),
             drain_words: Constant::new(((SLOTS * R) as u64).into()),
-            tail_end: Constant::new(((drain + C + SLOTS * R - 1) as u64).into()),
+            tail_end: Constant::new(((job_tail(R, C) - 1) as u64).into()),
             h_valid: Default::default(),
             h_first: Default::default(),
             h_last: Default::default(),

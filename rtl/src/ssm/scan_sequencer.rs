@@ -79,9 +79,9 @@ pub struct ScanSequencer<const R: usize, const C: usize> {
     pub pre_buf: Signal<Out, Bit>,
     /// High from the cycle after `go` to the cycle after the last slot.
     pub running: Signal<Out, Bit>,
-    /// Counter events: useful PE steps (real (d, n) cells) of the token
-    /// slot issued three cycles earlier; a frozen cycle and an empty fold
-    /// slot of the previous cycle.
+    /// Counter events: useful PE steps (real (d, n) cells) of a token slot
+    /// issued four cycles earlier; a frozen cycle and an empty fold slot of
+    /// the previous cycle.
     pub ev_macs: Signal<Out, Bits<16>>,
     pub ev_stall: Signal<Out, Bit>,
     pub ev_bubble: Signal<Out, Bit>,
@@ -148,6 +148,9 @@ pub struct ScanSequencer<const R: usize, const C: usize> {
     pre_buf_q: DFF<Bit>,
     rows_q: DFF<Bits<16>>,
     cols_q: DFF<Bits<16>>,
+    rows_m: DFF<Bits<16>>,
+    cols_m: DFF<Bits<16>>,
+    macs_p: DFF<Bits<16>>,
     macs_q: DFF<Bits<16>>,
     stall_q: DFF<Bit>,
     bubble_q: DFF<Bit>,
@@ -158,7 +161,9 @@ pub struct ScanSequencer<const R: usize, const C: usize> {
     pre_issue: Signal<Local, Bit>,
     pre_last: Signal<Local, Bit>,
     rows_left: Signal<Local, Bits<16>>,
-    macs: Signal<Local, Bits<16>>,
+    macs: Signal<Local, Bits<32>>,
+    period_prod: Signal<Local, Bits<32>>,
+    kl_prod: Signal<Local, Bits<32>>,
     next_fold: Signal<Local, Bit>,
 }
 
@@ -250,6 +255,9 @@ impl<const R: usize, const C: usize> Default for ScanSequencer<R, C> {
             pre_buf_q: Default::default(),
             rows_q: Default::default(),
             cols_q: Default::default(),
+            rows_m: Default::default(),
+            cols_m: Default::default(),
+            macs_p: Default::default(),
             macs_q: Default::default(),
             stall_q: Default::default(),
             bubble_q: Default::default(),
@@ -260,6 +268,8 @@ impl<const R: usize, const C: usize> Default for ScanSequencer<R, C> {
             pre_last: Default::default(),
             rows_left: Default::default(),
             macs: Default::default(),
+            period_prod: Default::default(),
+            kl_prod: Default::default(),
             next_fold: Default::default(),
         }
     }
@@ -324,6 +334,9 @@ impl<const R: usize, const C: usize> Logic for ScanSequencer<R, C> {
             pre_buf_q,
             rows_q,
             cols_q,
+            rows_m,
+            cols_m,
+            macs_p,
             macs_q,
             stall_q,
             bubble_q
@@ -337,9 +350,11 @@ impl<const R: usize, const C: usize> Logic for ScanSequencer<R, C> {
         if (self.l_q.q.val() <= self.rows.val()) {
             self.l_eff.d.next = (self.rows.val() + 1);
         }
-        self.period_len.d.next = bit_cast::<16, 32>((self.l_eff.q.val() * self.slots.val()));
+        self.period_prod.next = (self.l_eff.q.val() * self.slots.val());
+        self.period_len.d.next = bit_cast::<16, 32>(self.period_prod.val());
         self.pre_start.d.next = (self.period_len.q.val() - self.fold_rows.val());
-        self.kl_end.d.next = (bit_cast::<16, 32>((self.l_q.q.val() * self.slots.val())) - 1);
+        self.kl_prod.next = (self.l_q.q.val() * self.slots.val());
+        self.kl_end.d.next = (bit_cast::<16, 32>(self.kl_prod.val()) - 1);
         if self.start.val() {
             self.run.d.next = true;
             self.in_preload0.d.next = true;
@@ -434,11 +449,16 @@ impl<const R: usize, const C: usize> Logic for ScanSequencer<R, C> {
                 self.rows_left.next = self.rows.val();
             }
         }
-        // Two stages (rows_q, cols_q; then their product) off the issue path.
+        // Off the issue path: the slot's rows and columns, their copies beside
+        // the multiplier, its product and the product's copy
+        // (`crate::common::dsp`'s placement rule).
         self.rows_q.d.next = bits::<16>(0);
         self.cols_q.d.next = self.cols_real.q.val();
-        self.macs.next = bit_cast::<16, 32>((self.rows_q.q.val() * self.cols_q.q.val()));
-        self.macs_q.d.next = self.macs.val();
+        self.rows_m.d.next = self.rows_q.q.val();
+        self.cols_m.d.next = self.cols_q.q.val();
+        self.macs.next = (self.rows_m.q.val() * self.cols_m.q.val());
+        self.macs_p.d.next = bit_cast::<16, 32>(self.macs.val());
+        self.macs_q.d.next = self.macs_p.q.val();
         if self.tok_issue.val() {
             self.rows_q.d.next = self.rows_left.val();
             if (self.j.q.val() == self.last_slot.val()) {

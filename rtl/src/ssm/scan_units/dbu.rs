@@ -4,22 +4,23 @@
 //! Δu (28 bits) is wider than a MULT18X18D port, so it is split as
 //! Δu = Δu_hi·2^17 + Δu_lo (Δu_lo the low 17 bits, unsigned):
 //!
-//! | stage | operation                                                     | width |
+//! | cycle | operation                                                     | width |
 //! |-------|---------------------------------------------------------------|-------|
-//! | 1     | p_lo = Δu_lo·B, p_hi = Δu_hi·B (two MULT18X18D)                | 34, 27 s |
-//! | 2     | dBu = p_hi·2^7 + (p_lo >> 10) + p_lo[9]                        | 34 s  |
+//! | 1 – 3 | p_lo = Δu_lo·B, p_hi = Δu_hi·B (two MULT18X18D, [`DSP_LATENCY`]) | 34, 27 s |
+//! | 4     | dBu = p_hi·2^7 + (p_lo >> 10) + p_lo[9]                        | 34 s  |
 //!
 //! since (p_hi·2^17 + p_lo + 2^9) >> 10 = p_hi·2^7 + ((p_lo + 2^9) >> 10)
 //! and (x + 2^9) >> 10 = (x >> 10) + bit 9 of x. dBu arrives [`DBU_LATENCY`]
 //! cycles after its operands, which must come from registers.
 
+use crate::common::dsp::{product_verilog, Operand, Product, DSP_LATENCY};
 use crate::common::int::{signed, wrap};
 use crate::common::model::Model;
 use crate::common::wrapper_text::regs;
 use rust_hdl::prelude::*;
 
 /// Cycles from (Δu, B) to dBu.
-pub const DBU_LATENCY: usize = 2;
+pub const DBU_LATENCY: usize = DSP_LATENCY + 1;
 
 #[derive(LogicBlock, Default)]
 pub struct DbuUnit {
@@ -35,23 +36,24 @@ pub struct DbuUnit {
 
 #[derive(Clone, Debug, Default)]
 struct Pipe {
-    plo1: i64,
-    phi1: i64,
-    dbu2: i64,
+    plo: Product,
+    phi: Product,
+    dbu4: i64,
 }
 
 impl Logic for DbuUnit {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             let p = &mut self.pipe.0;
-            p.dbu2 = (p.phi1 << 7) + (p.plo1 >> 10) + ((p.plo1 >> 9) & 1);
+            let (plo, phi) = (p.plo.value(), p.phi.value());
+            p.dbu4 = (phi << 7) + (plo >> 10) + ((plo >> 9) & 1);
             let (du, b) = (
                 signed(self.du.val().to_u64(), 28),
                 signed(self.b.val().to_u64(), 16),
             );
-            p.plo1 = (du & 0x1ffff) * b;
-            p.phi1 = (du >> 17) * b;
-            self.dbu.next = wrap(p.dbu2, 34).into();
+            p.plo.clock(du & 0x1ffff, b);
+            p.phi.clock(du >> 17, b);
+            self.dbu.next = wrap(p.dbu4, 34).into();
         }
     }
 
@@ -60,23 +62,39 @@ impl Logic for DbuUnit {
     }
 
     fn hdl(&self) -> Verilog {
-        let mut code = regs(&[
-            ("plo1", 34, false),
-            ("phi1", 27, false),
-            ("dbu2", 34, false),
-        ]);
+        let mut code = product_verilog(
+            "plo",
+            Operand {
+                expr: "{1'b0, du[16:0]}",
+                width: 18,
+                signed: true,
+            },
+            Operand {
+                expr: "b",
+                width: 16,
+                signed: true,
+            },
+        );
+        code.push_str(&product_verilog(
+            "phi",
+            Operand {
+                expr: "du[27:17]",
+                width: 11,
+                signed: true,
+            },
+            Operand {
+                expr: "b",
+                width: 16,
+                signed: true,
+            },
+        ));
+        code.push_str(&regs(&[("dbu4", 34, false)]));
         code.push_str(
             "\
-wire signed [33:0] plo;
-assign plo = $signed({1'b0, du[16:0]}) * $signed(b);
-wire signed [26:0] phi;
-assign phi = $signed(du[27:17]) * $signed(b);
 always @(posedge clock) begin
-    plo1 <= plo;
-    phi1 <= phi;
-    dbu2 <= {phi1, 7'd0} + {{10{plo1[33]}}, plo1[33:10]} + {33'd0, plo1[9]};
+    dbu4 <= {phi, 7'd0} + {{10{plo[33]}}, plo[33:10]} + {33'd0, plo[9]};
 end
-assign dbu = dbu2;
+assign dbu = dbu4;
 ",
         );
         Verilog::Wrapper(Wrapper {

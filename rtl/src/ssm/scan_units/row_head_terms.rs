@@ -6,23 +6,25 @@
 //! as sΔ = Δ − 2^17 (Δ's bit 17 flipped): Δ·u = sΔ·u + 2^17·u, and since
 //! 2^17·u is a multiple of 2^6, round(Δ·u, 6) = round(sΔ·u, 6) + 2^11·u:
 //!
-//! | stage | operation                                  | width |
+//! | cycle | operation                                  | width |
 //! |-------|--------------------------------------------|-------|
-//! | 1     | p = sΔ·u                                   | 34 s  |
-//! | 2     | Δu = (p >> 6) + p[5] + 2^11·u              | 28 s  |
+//! | 1 – 3 | p = sΔ·u ([`DSP_LATENCY`])                  | 34 s  |
+//! | 4     | Δu = (p >> 6) + p[5] + 2^11·u              | 28 s  |
 //!
 //! **Skip term** (Q6.10 × Q6.10 = Q12.20, shifted to the partial sum's
-//! Q.30): psum0 = en ? (D·u)·2^10 : 0 in one stage (the product's register).
+//! Q.30): psum0 = en ? (D·u)·2^10 : 0, one cycle after the product.
 
+use crate::common::dsp::{product_verilog, Operand, Product, DSP_LATENCY};
 use crate::common::int::{signed, wrap};
 use crate::common::model::Model;
-use crate::common::wrapper_text::regs;
+use crate::common::wrapper_text::{delay_chain, regs};
 use rust_hdl::prelude::*;
+use std::collections::VecDeque;
 
 /// Cycles from (Δ, u) to Δu.
-pub const DELTA_U_LATENCY: usize = 2;
+pub const DELTA_U_LATENCY: usize = DSP_LATENCY + 1;
 /// Cycles from (D, u) to the skip term.
-pub const SKIP_LATENCY: usize = 1;
+pub const SKIP_LATENCY: usize = DSP_LATENCY + 1;
 
 #[derive(LogicBlock, Default)]
 pub struct DeltaUUnit {
@@ -36,22 +38,34 @@ pub struct DeltaUUnit {
     pipe: Model<DuPipe>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 struct DuPipe {
-    p1: i64,
-    u1: i64,
-    du2: i64,
+    p: Product,
+    /// u beside its product, newest last.
+    u: VecDeque<i64>,
+    du4: i64,
+}
+
+impl Default for DuPipe {
+    fn default() -> Self {
+        Self {
+            p: Product::default(),
+            u: vec![0; DSP_LATENCY].into(),
+            du4: 0,
+        }
+    }
 }
 
 impl Logic for DeltaUUnit {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             let p = &mut self.pipe.0;
-            p.du2 = (p.p1 >> 6) + ((p.p1 >> 5) & 1) + (p.u1 << 11);
+            let (prod, u_then) = (p.p.value(), p.u.pop_front().expect("u delay"));
+            p.du4 = (prod >> 6) + ((prod >> 5) & 1) + (u_then << 11);
             let u = signed(self.u.val().to_u64(), 16);
-            p.p1 = (self.dlt.val().to_u64() as i64 - (1 << 17)) * u;
-            p.u1 = u;
-            self.du.next = wrap(p.du2, 28).into();
+            p.p.clock(self.dlt.val().to_u64() as i64 - (1 << 17), u);
+            p.u.push_back(u);
+            self.du.next = wrap(p.du4, 28).into();
         }
     }
 
@@ -60,19 +74,31 @@ impl Logic for DeltaUUnit {
     }
 
     fn hdl(&self) -> Verilog {
-        let mut code = regs(&[("p1", 34, false), ("u1", 16, false), ("du2", 28, false)]);
-        code.push_str(
-            "\
-wire signed [33:0] p;
-assign p = $signed(dlt ^ 18'h20000) * $signed(u);
-always @(posedge clock) begin
-    p1 <= p;
-    u1 <= u;
-    du2 <= p1[33:6] + {27'd0, p1[5]} + {u1[15], u1, 11'd0};
-end
-assign du = du2;
-",
+        let mut code = product_verilog(
+            "p",
+            Operand {
+                expr: "dlt ^ 18'h20000",
+                width: 18,
+                signed: true,
+            },
+            Operand {
+                expr: "u",
+                width: 16,
+                signed: true,
+            },
         );
+        let (decl, shift) = delay_chain("u", 16, DSP_LATENCY, "u");
+        code.push_str(&decl);
+        code.push_str(&regs(&[("du_q", 28, false)]));
+        code.push_str(&format!(
+            "\
+always @(posedge clock) begin
+{shift}    du_q <= p[33:6] + {{27'd0, p[5]}} + {{u{n}[15], u{n}, 11'd0}};
+end
+assign du = du_q;
+",
+            n = DSP_LATENCY
+        ));
         Verilog::Wrapper(Wrapper {
             code,
             cores: String::new(),
@@ -91,17 +117,39 @@ pub struct SkipTerm {
     pub u: Signal<In, Bits<16>>,
     /// (D·u)·2^10 or 0, Q.30 (two's complement).
     pub psum0: Signal<Out, Bits<64>>,
+    pipe: Model<SkipPipe>,
+}
+
+#[derive(Clone, Debug)]
+struct SkipPipe {
+    p: Product,
+    /// `en` beside its product, newest last.
+    en: VecDeque<bool>,
+    term4: i64,
+}
+
+impl Default for SkipPipe {
+    fn default() -> Self {
+        Self {
+            p: Product::default(),
+            en: vec![false; DSP_LATENCY].into(),
+            term4: 0,
+        }
+    }
 }
 
 impl Logic for SkipTerm {
     fn update(&mut self) {
         if self.clock.pos_edge() {
-            let term = if self.en.val() {
-                (signed(self.skip.val().to_u64(), 16) * signed(self.u.val().to_u64(), 16)) << 10
-            } else {
-                0
-            };
-            self.psum0.next = wrap(term, 64).into();
+            let p = &mut self.pipe.0;
+            let en = p.en.pop_front().expect("en delay");
+            p.term4 = if en { p.p.value() << 10 } else { 0 };
+            p.p.clock(
+                signed(self.skip.val().to_u64(), 16),
+                signed(self.u.val().to_u64(), 16),
+            );
+            p.en.push_back(self.en.val());
+            self.psum0.next = wrap(p.term4, 64).into();
         }
     }
 
@@ -110,17 +158,31 @@ impl Logic for SkipTerm {
     }
 
     fn hdl(&self) -> Verilog {
-        let mut code = regs(&[("term1", 64, false)]);
-        code.push_str(
-            "\
-wire signed [31:0] p;
-assign p = $signed(skip) * $signed(u);
-always @(posedge clock) begin
-    term1 <= en ? {{22{p[31]}}, p, 10'd0} : 64'd0;
-end
-assign psum0 = term1;
-",
+        let mut code = product_verilog(
+            "p",
+            Operand {
+                expr: "skip",
+                width: 16,
+                signed: true,
+            },
+            Operand {
+                expr: "u",
+                width: 16,
+                signed: true,
+            },
         );
+        let (decl, shift) = delay_chain("en", 1, DSP_LATENCY, "en");
+        code.push_str(&decl);
+        code.push_str(&regs(&[("term_q", 64, false)]));
+        code.push_str(&format!(
+            "\
+always @(posedge clock) begin
+{shift}    term_q <= en{n} ? {{{{22{{p[31]}}}}, p, 10'd0}} : 64'd0;
+end
+assign psum0 = term_q;
+",
+            n = DSP_LATENCY
+        ));
         Verilog::Wrapper(Wrapper {
             code,
             cores: String::new(),

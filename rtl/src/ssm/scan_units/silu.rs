@@ -83,15 +83,15 @@ impl Logic for SiluUnit {
         decl.extend(names.iter().map(|n| (n.as_str(), 18, false)));
         let mut code = regs(&decl);
         code.push_str(&lerp_verilog(&self.pipe.0.lerp, "a1"));
-        code.push_str(&format!(
+        code.push_str(
             "\
 wire [17:0] r_rounded;
 assign r_rounded = g6 + 18'd8;
 always @(posedge clock) begin
-    a1 <= z[15] ? (17'd0 - {{z[15], z}}) : {{1'b0, z}};
-    lin1 <= z[15] ? 18'd0 : {{z, 2'd0}};
-"
-        ));
+    a1 <= z[15] ? (17'd0 - {z[15], z}) : {1'b0, z};
+    lin1 <= z[15] ? 18'd0 : {z, 2'd0};
+",
+        );
         for i in 2..=last {
             code.push_str(&format!("    lin{i} <= lin{};\n", i - 1));
         }
