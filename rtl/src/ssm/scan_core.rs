@@ -318,11 +318,13 @@ impl<const R: usize, const C: usize> Default for ScanCore<R, C> {
             row_slot: lines(R, skew),
             row_dlt: lines(R, skew),
             row_du: lines(R, skew),
-            sb_valid: lines(R, side_band),
-            sb_nfirst: lines(R, side_band),
-            sb_nlast: lines(R, side_band),
-            sb_t: lines(R, side_band),
-            sb_d0: lines(R, side_band),
+            // Rows share the token's side band, each one cycle after the row
+            // above; z is a row's own.
+            sb_valid: lines(R, |r| if r == 0 { side_band(0) } else { 1 }),
+            sb_nfirst: lines(R, |r| if r == 0 { side_band(0) } else { 1 }),
+            sb_nlast: lines(R, |r| if r == 0 { side_band(0) } else { 1 }),
+            sb_t: lines(R, |r| if r == 0 { side_band(0) } else { 1 }),
+            sb_d0: lines(R, |r| if r == 0 { side_band(0) } else { 1 }),
             sb_z: lines(R, side_band),
             bc_en: DelayLine::new(HEAD_LATENCY),
             bc_t: DelayLine::new(HEAD_LATENCY),
@@ -509,11 +511,6 @@ impl<const R: usize, const C: usize> Logic for ScanCore<R, C> {
             self.mesh.du_in[i].next = self.row_du[i].out.val();
             self.mesh.psum_in[i].next = self.heads[i].psum_out.val();
             // Side band to the row end.
-            self.sb_valid[i].inp.next = self.h_valid.q.val();
-            self.sb_nfirst[i].inp.next = self.h_nfirst.q.val();
-            self.sb_nlast[i].inp.next = self.h_nlast.q.val();
-            self.sb_t[i].inp.next = self.h_t.q.val();
-            self.sb_d0[i].inp.next = self.h_d0.q.val();
             self.sb_z[i].inp.next = self.z_data[i].val();
             self.ends[i].gate.next = self.gate_q.q.val();
             self.ends[i].valid_in.next = self.sb_valid[i].out.val();
@@ -535,6 +532,20 @@ impl<const R: usize, const C: usize> Logic for ScanCore<R, C> {
             self.y_wr_t[i].next = self.ends[i].y_wr_t.val();
             self.y_wr_d0[i].next = self.ends[i].y_wr_d0.val();
             self.y_wr_data[i].next = self.ends[i].y_wr_data.val();
+        }
+        // The token's side band: row 0's from its operands' cycle, row r's
+        // one cycle after row r − 1's.
+        self.sb_valid[0].inp.next = self.h_valid.q.val();
+        self.sb_nfirst[0].inp.next = self.h_nfirst.q.val();
+        self.sb_nlast[0].inp.next = self.h_nlast.q.val();
+        self.sb_t[0].inp.next = self.h_t.q.val();
+        self.sb_d0[0].inp.next = self.h_d0.q.val();
+        for i in 1..R {
+            self.sb_valid[i].inp.next = self.sb_valid[i - 1].out.val();
+            self.sb_nfirst[i].inp.next = self.sb_nfirst[i - 1].out.val();
+            self.sb_nlast[i].inp.next = self.sb_nlast[i - 1].out.val();
+            self.sb_t[i].inp.next = self.sb_t[i - 1].out.val();
+            self.sb_d0[i].inp.next = self.sb_d0[i - 1].out.val();
         }
         // ---- Column side: B, C and the preload burst, skewed by column;
         // h0 = 0 unless the job resumes.
