@@ -38,15 +38,15 @@ fn non_square_core_and_pe_emit_verilog() {
 }
 
 #[test]
-fn scan_core_emits_verilog_with_its_roms_and_wide_multipliers() {
+fn scan_core_emits_verilog_with_its_roms_and_registered_multipliers() {
     let v = verilog_of(rtl::ssm::ScanCore4x4::default());
-    // 16 PEs and none beyond, each with its exp2neg ROM.
-    assert!(v.contains("module top$mesh$pes$15$exp_rom("));
+    // 16 PEs and none beyond, each with its exp2neg unit.
+    assert!(v.contains("module top$mesh$pes$15$exp2neg("));
     assert!(!v.contains("module top$mesh$pes$16("));
-    // The wide multipliers are signed Verilog products of the stated widths.
-    assert!(v.contains("wire signed [50:0] prod;"), "19×32 dA·h");
-    assert!(v.contains("wire signed [43:0] prod;"), "28×16 Δu·B");
-    assert!(v.contains("assign prod = $signed(a) * $signed(b);"));
+    // Every multiplier sits between its operand and product registers
+    // (common::dsp), so each maps onto a MULT18X18D with registers beside it.
+    assert!(v.contains("assign plo_mul = $signed(plo_a) * $signed(plo_b);"));
+    assert!(v.contains("plo_p <= plo_mul;"));
     // The ROMs are initialized from the golden tables: exp2neg word 0 is
     // {hi = 2^(−1/256), lo = 1.0} in UQ1.17.
     let table = golden::ssm::fixed::units::Exp2Neg::new();
@@ -54,7 +54,7 @@ fn scan_core_emits_verilog_with_its_roms_and_wide_multipliers() {
     assert_eq!(lo, 1 << 17);
     let word0 = (hi << 18) | lo;
     assert!(
-        v.contains(&format!("mem[8'h0] = 36'h{word0:x}")),
+        v.contains(&format!("rom[0] = 36'h{word0:x};")),
         "exp2neg word 0"
     );
     eprintln!("ScanCore<4, 4>: {} lines of Verilog", v.lines().count());
