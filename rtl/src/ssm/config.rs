@@ -33,53 +33,28 @@ pub struct GemmConfig {
 /// PE, which multiplies several times per cycle.
 pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 
-/// The default scan-mode array: 4×4 ([`super::ScanCore`]`<4, 4>`), one
-/// recurrence step per PE per cycle, four channel slots per PE.
+/// The default scan-mode array: 4×4 ([`super::ScanCore`]`<4, 4>`), four
+/// channel slots per PE ([`SLOTS`]), one recurrence step per PE per cycle,
+/// every stage sized for 100 MHz on the LFE5U-85F.
 ///
-/// Budget on the LFE5U-85F (83,640 LUT4, 156 MULT18X18D, 208 DP16KD). A scan PE multiplies five times
-/// per step: Δ·a2 (18×16 unsigned: 1 MULT18X18D), Δu·B (28×16: 2), dA·h
-/// (18×32: 2), C·h (16×32: 2) and the exp2neg lerp (18×10, built from LUTs,
-/// ~150 LUT4) — 7 DSPs per PE. Each row adds a head (Δ·u 18×16: 1, D·u
-/// 16×16: 1, softplus lerp in LUTs) and an end (y·silu 32×18: 2, silu lerp in
-/// LUTs): 4 DSPs per row. 4×4: 16·7 + 4·4 = 128 of 156 MULT18X18D. 8×8 at
-/// one step per cycle would need 480, so a larger array must time-multiplex
-/// each PE's multipliers over ~3 cycles per step (same throughput per DSP);
-/// 4×4 keeps the one-step-per-cycle pipeline. Block RAM: an exp2neg ROM per
-/// PE (256×36, one DP16KD), softplus (769×36, 2) and SiLU (1025×36, 3) per
-/// row: 16 + 4·5 = 36 DP16KD, leaving ~170 for operand buffers and the y
-/// accumulator. Registers: two (a2, h0) pairs, the 32-bit state and its
-/// 32-bit shift-out copy, the token with its 64-bit tag, a 64-bit partial
-/// sum and the stage-1 registers per PE.
-/// Default workload L=256, D=128, N=16: 128 folds of 256 tokens, 32,786
-/// cycles, 99.95 % PE utilization ([`ScanArray::cycles`]); in the host
-/// system's chunks of 64 tokens (the state saved to block RAM between
-/// chunks), 4 jobs of 8,210 cycles, 99.78 % ([`ScanArray::chunked_cycles`]).
-///
-/// The host system with buffers for such chunks
-/// ([`super::scan_system::DefaultScanSystem`]`<4, 4>`) fits the 85F: Yosys
-/// 0.23 `synth_ecp5` (`make synth-scan-system`): 23,812 LUT4 + 8,132 CCU2C +
-/// 10,814 TRELLIS_FF, 153 of 156 MULT18X18D, 168 of 208 DP16KD (the
-/// buffers' 128 and the core's 40; see [`super::scan_system`]). Placed and routed
-/// (`spikescan synth ssm --target ecp5-85k --design scan-system`, nextpnr
-/// 0.11.1 out of context, 100 MHz asked, ~20 min on two cores): 42,030 of
-/// 83,640 TRELLIS_COMB (50 %), 10,814 TRELLIS_FF, 153/156 MULT18X18D,
-/// 168/208 DP16KD; Fmax 12.33 MHz, the scan PE's single-cycle step as in the
-/// core alone.
+/// Budget on the LFE5U-85F (83,640 LUT4, 83,640 FF, 156 MULT18X18D, 208
+/// DP16KD). A PE has 7 MULT18X18D (Δ·a2 1, Δu·B 2, dA·h 2, C·h 2; the
+/// exp2neg lerp is shift-and-add), a row head 2 (Δ·u, D·u) and a row end 2
+/// (y·silu): 16·7 + 4·4 = 128, plus the sequencer's R·C for the busy
+/// counter. An 8×8 array would need 480, so the array grows in channel
+/// slots, not PEs. Block RAM: an exp2neg ROM per PE (256×36, one DP16KD),
+/// per row a softplus (769×36, 2) and a SiLU ROM (1025×36, 3): 16 + 4·5 =
+/// 36 DP16KD. The pipelines cost flip-flops rather than LUTs.
 ///
 /// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`):
-/// 22,417 LUT4 + 8,132 CCU2C + 9,720 TRELLIS_FF, 153 MULT18X18D, 40 DP16KD
-/// (the state save/restore added 387 LUT4, 24 CCU2C and 2,294 flip-flops to
-/// the 22,030 + 8,108 + 7,426 of the core without it, no multiplier and no
-/// block RAM). Yosys put the small lerp products into DSPs too, so the
-/// multipliers are at 153 of 156: the estimate above was 16 low, and 4×4 is
-/// the largest array at one step per cycle. Logic is ~46 % of the LUT4s (a
-/// CCU2C counted as two). Placed and routed before the state save/restore
-/// (nextpnr 0.11.1, out of context, 100 MHz asked; 27 min on two cores):
-/// 39,520 TRELLIS_COMB, 7,426 TRELLIS_FF, 153 MULT18X18D, 40 DP16KD; Fmax
-/// 11.96 MHz. The critical path is the PE's single-cycle step: exp2neg ROM →
-/// lerp multiply → dA·h multiply → saturate → C·h multiply → 64-bit psum add
-/// (83.6 ns, 189 logic stages). The h0 select feeds dA·h's other operand,
-/// straight from registers, so it is off that path (not re-measured).
+/// 11,190 LUT4 + 4,402 CCU2C + 320 TRELLIS_DPR16X4 (the fold-constant and
+/// final-state LUT RAMs) + 41,970 TRELLIS_FF, 129 MULT18X18D, 36 DP16KD.
+/// TODO-PNR
+///
+/// Default workload L=256, D=128, N=16: 32 folds of 256 tokens × 4 slots,
+/// 32,838 cycles, 99.79 % PE utilization ([`ScanArray::cycles`]); in the
+/// host system's chunks of 64 tokens (the state saved to block RAM between
+/// chunks), 4 jobs of 8,262 cycles, 99.15 % ([`ScanArray::chunked_cycles`]).
 pub const DEFAULT_SCAN_ARRAY: ScanArray = ScanArray { rows: 4, cols: 4 };
 
 /// The shape of the scan-mode array and the closed form of its schedule

@@ -45,13 +45,13 @@
 //! | 0   | a2[sel][slot] read; token, B, C registered                     |
 //! | 1   | Exp2NegUnit takes Δ (the forwarded token) and a2               |
 //! | 8   | DbuUnit takes the delayed Δu, B                                |
-//! | 9   | h0[sel][slot] read                                            |
-//! | 10  | StateRing takes (valid, first, h0, dA, dBu)                    |
-//! | 14  | new state ([`STATE_READY`]): out[slot] written if last; ChMac takes (C, h) |
-//! | 16  | ChMac adds psum_in ([`PSUM_LAG`])                              |
-//! | 17  | psum_out                                                      |
+//! | 11  | h0[sel][slot] read                                            |
+//! | 12  | StateRing takes (valid, first, h0, dA, dBu)                    |
+//! | 16  | new state ([`STATE_READY`]): out[slot] written if last; ChMac takes (C, h) |
+//! | 20  | ChMac adds psum_in ([`PSUM_LAG`])                              |
+//! | 21  | psum_out                                                      |
 //!
-//! MULT18X18D: 8 (Exp2Neg 2, Dbu 2, StateRing 2, ChMac 2). Registers: the
+//! MULT18X18D: 7 (Exp2Neg 1, Dbu 2, StateRing 2, ChMac 2). Registers: the
 //! token, B, C and preload forwarding, the delay lines (3 + 2 + 4 + 16 + 28
 //! + 16 bits, 7–13 deep) and the units' pipelines.
 

@@ -46,21 +46,22 @@
 //! chunks of Lc = 64 tokens, D ≤ 128 (⌈D/R⌉ ≤ 32), N ≤ 32. Per bank of
 //! 2048 words: row 48 bit = 6 DP16KD, acc 64 bit = 8, y, column, channel,
 //! state 32 bit = 4 each, a2 16 bit = 2 — 32 per (row bank, column bank)
-//! pair, 128 for the 4 + 4 banks, plus the core's 40. Lc = 64 is the
+//! pair, 128 for the 4 + 4 banks, plus the core's 36. Lc = 64 is the
 //! longest power-of-two chunk whose token buffers (Lc·⌈D/R⌉ = 2048 words per
 //! bank for the default D = 128) fit in 11 address bits: doubling it doubles
 //! the row, column, acc and y buffers (88 → 176 DP16KD), 256 with the rest
-//! and the core, over the 208. At 64 a chunk of the default workload is 128
-//! folds of 64 tokens, so the fixed per-job cost (3R + C + 2 = 18 cycles) is
-//! 0.2 % of a chunk's 8,210.
+//! and the core, over the 208. At 64 a chunk of the default workload is 32
+//! folds of 64 tokens in four slots, so the fixed per-job cost (the first
+//! preload and the last fold's tail, K·R + job_tail = 70 cycles) is 0.8 %
+//! of a chunk's 8,262.
 //!
 //! Yosys 0.23 `synth_ecp5` of `DefaultScanSystem<4, 4>` (`make
-//! synth-scan-system`, no place-and-route): 23,812 LUT4 + 8,132 CCU2C +
-//! 10,814 TRELLIS_FF, 153 MULT18X18D, 168 DP16KD — the block RAM exactly as
-//! counted above, the multipliers all the core's (the bit-field addresses
-//! replaced the twelve products by the run-time tile count the previous
-//! buffers used). Of the LFE5U-85F: 168 of 208 DP16KD, 153 of 156
-//! MULT18X18D, ~40,100 of 83,640 LUT4 counting a CCU2C as two (48 %).
+//! synth-scan-system`): 12,846 LUT4 + 4,441 CCU2C + 320 TRELLIS_DPR16X4 +
+//! 41,726 TRELLIS_FF, 129 MULT18X18D, 164 DP16KD — the block RAM exactly as
+//! counted above, the multipliers all the core's. Of the LFE5U-85F: 164 of
+//! 208 DP16KD, 129 of 156 MULT18X18D, ~22,000 of 83,640 LUT4 counting a
+//! CCU2C as two, half the flip-flops.
+//! TODO-PNR-SYS
 //!
 //! The tile index ⌊d0/R⌋ of a tile-aligned d0 is formed as
 //! `(d0 · ⌈2^16/R⌉) >> 16` ([`FieldAddr`]); a constant product, a shift for

@@ -9,18 +9,20 @@
 //!
 //! | unit | where | computes | latency | MULT18X18D |
 //! |------|-------|----------|---------|------------|
-//! | [`exp2neg::Exp2NegUnit`] | PE | dA = 2^(−Δ·a2) | 9 | 2 |
-//! | [`dbu::DbuUnit`] | PE | round(Δu·B, 10) | 2 | 2 |
+//! | [`exp2neg::Exp2NegUnit`] | PE | dA = 2^(−Δ·a2) | 11 | 1 |
+//! | [`dbu::DbuUnit`] | PE | round(Δu·B, 10) | 4 | 2 |
 //! | [`state_ring::StateRing`] | PE | h ← sat32(round(dA·h, 17) + dBu), 4 states | 4 | 2 |
-//! | [`ch_mac::ChMac`] | PE | psum + C·h | 3 | 2 |
+//! | [`ch_mac::ChMac`] | PE | psum + C·h | 5 | 2 |
 //! | [`softplus::SoftplusUnit`] | row head | Δ = softplus(delta + bias) | 9 | 0 |
 //! | [`silu::SiluUnit`] | row end | silu(z) | 8 | 0 |
-//! | [`row_head_terms::DeltaUUnit`] | row head | round(Δ·u, 6) | 2 | 1 |
-//! | [`row_head_terms::SkipTerm`] | row head | (D·u)·2^10 | 1 | 1 |
-//! | [`y_finish::YFinish`] | row end | accumulate, round, saturate, gate | 6 | 2 |
+//! | [`row_head_terms::DeltaUUnit`] | row head | round(Δ·u, 6) | 4 | 1 |
+//! | [`row_head_terms::SkipTerm`] | row head | (D·u)·2^10 | 4 | 1 |
+//! | [`y_finish::YFinish`] | row end | accumulate, round, saturate, gate | 8 | 2 |
 //!
-//! (The exp2neg unit's small lerp product goes to a MULT18X18D; the
-//! correction lerps of softplus and SiLU are shift-and-add.)
+//! Every product outside the state ring sits between an operand register
+//! and a product register ([`crate::common::dsp`], [`crate::common::dsp::DSP_LATENCY`]
+//! = 3 cycles), so the placer can keep each MULT18X18D's nets short. The
+//! correction lerps (exp2neg, softplus, SiLU) are shift-and-add in LUTs.
 
 pub mod ch_mac;
 pub mod correction;
