@@ -17,7 +17,6 @@ pub mod accum;
 pub mod config;
 pub mod core;
 pub mod counters;
-pub mod dsp_mul;
 pub mod gemm_system;
 pub mod mesh;
 pub mod pe;
