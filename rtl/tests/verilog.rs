@@ -24,8 +24,11 @@ fn default_gemm_core_emits_verilog() {
     // The top's ports: a row of 8 activations in, 8 int32 results out.
     assert!(v.contains("input wire  [7:0] a_rd_data$7;"));
     assert!(v.contains("output reg  [31:0] c_wr_data$7;"));
-    // The MAC is the 16×16 multiply, parenthesized.
-    assert!(v.contains("product = (a_ext * w_ext);"));
+    // Each PE's int8 product sits between its operand and product registers
+    // (common::dsp), one MULT18X18D with registers beside it.
+    assert!(v.contains("module top$mesh$pes$63$mul("));
+    assert!(v.contains("assign m_mul = $signed(m_a) * $signed(m_b);"));
+    assert!(v.contains("m_p <= m_mul;"));
     eprintln!("GemmCore<8, 8>: {} lines of Verilog", v.lines().count());
 }
 

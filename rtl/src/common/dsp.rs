@@ -8,9 +8,13 @@
 //! product.
 //!
 //! [`product_verilog`] writes the Verilog of one such product inside a
-//! `Wrapper` block; [`Product`] is its Rust model.
+//! `Wrapper` block; [`Product`] is its Rust model. [`DspProduct`] is one
+//! product as a block of its own, for `#[hdl_gen]` designs (the GEMM PE).
 
+use super::int::{signed, wrap};
+use super::model::Model;
 use super::wrapper_text::regs;
+use rust_hdl::prelude::*;
 
 /// Cycles from the operands on the inputs to the product register copy.
 pub const DSP_LATENCY: usize = 3;
@@ -81,6 +85,81 @@ impl Product {
     /// The product of the operands of [`DSP_LATENCY`] edges ago.
     pub fn value(&self) -> i64 {
         self.out
+    }
+}
+
+/// `p` = `a` · `b` (A- and B-bit operands, two's complement when `SIGNED`;
+/// P = A + B bits) of the operands [`DSP_LATENCY`] rising edges earlier: one
+/// [`product_verilog`] product as a `Wrapper` block, [`Product`] its model.
+#[derive(LogicBlock)]
+pub struct DspProduct<const A: usize, const B: usize, const P: usize, const SIGNED: bool> {
+    pub clock: Signal<In, Clock>,
+    pub a: Signal<In, Bits<A>>,
+    pub b: Signal<In, Bits<B>>,
+    pub p: Signal<Out, Bits<P>>,
+    model: Model<Product>,
+}
+
+impl<const A: usize, const B: usize, const P: usize, const SIGNED: bool> Default
+    for DspProduct<A, B, P, SIGNED>
+{
+    fn default() -> Self {
+        assert_eq!(A + B, P, "the product has A + B bits");
+        assert!(A <= 18 && B <= 18, "operands of at most 18 bits");
+        Self {
+            clock: Default::default(),
+            a: Default::default(),
+            b: Default::default(),
+            p: Default::default(),
+            model: Default::default(),
+        }
+    }
+}
+
+impl<const A: usize, const B: usize, const P: usize, const SIGNED: bool> Logic
+    for DspProduct<A, B, P, SIGNED>
+{
+    fn update(&mut self) {
+        if self.clock.pos_edge() {
+            let operand = |x: u64, width: usize| {
+                if SIGNED {
+                    signed(x, width)
+                } else {
+                    x as i64
+                }
+            };
+            let m = &mut self.model.0;
+            m.clock(
+                operand(self.a.val().to_u64(), A),
+                operand(self.b.val().to_u64(), B),
+            );
+            self.p.next = wrap(m.value(), P).into();
+        }
+    }
+
+    fn connect(&mut self) {
+        self.p.connect();
+    }
+
+    fn hdl(&self) -> Verilog {
+        let mut code = product_verilog(
+            "m",
+            Operand {
+                expr: "a",
+                width: A,
+                signed: SIGNED,
+            },
+            Operand {
+                expr: "b",
+                width: B,
+                signed: SIGNED,
+            },
+        );
+        code.push_str("assign p = m;\n");
+        Verilog::Wrapper(Wrapper {
+            code,
+            cores: String::new(),
+        })
     }
 }
 

@@ -3,6 +3,7 @@
 
 use super::scan_core::job_tail;
 use super::scan_pe::SLOTS;
+use crate::common::dsp::DSP_LATENCY;
 
 /// The shape of the PE array. The hardware is generic over `R` and `C`
 /// (const generics of [`super::GemmCore`]); this is the same shape as a value,
@@ -18,16 +19,20 @@ pub struct GemmConfig {
 /// The default array: 8×8.
 ///
 /// Budget on the LFE5U-85F (83,640 LUT4, 156 MULT18X18D, 208 DP16KD). Each
-/// PE has one 16×16 multiply (rust-hdl's only `*`), i.e. one MULT18X18D, and
-/// ~70 flip-flops (two weights, the activation, the int32 sum, the preload
-/// word); the skew/de-skew triangles add R(R−1)/2·8 + C(C−1)/2·(8 + 32) FFs.
-/// Yosys 0.23 `synth_ecp5` of `GemmCore<8, 8>` (no place-and-route yet):
-/// 1,434 LUT4 + 1,276 CCU2C + 6,110 TRELLIS_FF + 65 MULT18X18D (64 PEs + the
-/// MAC counter's). Placed and routed (`spikescan synth ssm --target ecp5-85k
-/// --design gemm-core`, nextpnr 0.11.1 out of context, 100 MHz asked):
-/// 4,312 TRELLIS_COMB, 6,110 TRELLIS_FF, 65 MULT18X18D; Fmax 47.74 MHz, the
-/// critical path from the sequencer's K register through its `k_left`
-/// compare chain into the 48-bit performance counter. So the multipliers bind first: 12×12 (145 DSPs) is the
+/// PE has one int8 × int8 product on one MULT18X18D between dedicated
+/// registers ([`crate::common::dsp::DspProduct`]: operand copies, product,
+/// product copy, 48 FFs) and ~70 flip-flops more (two weights, the
+/// activation, the int32 sum, the preload word, the valid bits beside the
+/// product); the skew/de-skew triangles add R(R−1)/2·8 + C(C−1)/2·(8 + 32)
+/// FFs. Yosys 0.23 `synth_ecp5` of `GemmCore<8, 8>`: 1,522 LUT4 + 1,266
+/// CCU2C + 9,453 TRELLIS_FF + 65 MULT18X18D (64 PEs + the MAC counter's).
+/// Placed and routed (`spikescan synth ssm --target ecp5-85k --design
+/// gemm-core`, nextpnr 0.11.1 out of context, 100 MHz asked): 4,404
+/// TRELLIS_COMB, 9,453 TRELLIS_FF, 65 MULT18X18D; Fmax 108.51 MHz, the
+/// critical path in the accumulator (its k0 compare into the n0 enable).
+/// Before the registered multipliers and the sequencer's registered
+/// compares it was 47.74 MHz (the sequencer's `k_left` compare chain into the
+/// 48-bit performance counter). So the multipliers bind first: 12×12 (145 DSPs) is the
 /// largest square array with one DSP per PE; 16×16 needs two int8 products
 /// per MULT18X18D or LUT multipliers. The final size waits for the scan-mode
 /// PE, which multiplies several times per cycle.
@@ -137,6 +142,12 @@ impl ScanArray {
 /// The largest M, K or N the sequencer's 16-bit registers take.
 pub const MAX_DIM: usize = 32767;
 
+/// The GEMM core's pipeline cycles beyond the weight-stationary fold count:
+/// one of scratchpad read latency, [`DSP_LATENCY`] of the PEs' registered
+/// multipliers, one for the bottom PE's output register to reach the
+/// de-skewed row, one for the accumulator's read-modify-write.
+pub const GEMM_PIPELINE: u64 = 3 + DSP_LATENCY as u64;
+
 impl GemmConfig {
     pub const fn new(rows: usize, cols: usize) -> Self {
         Self { rows, cols }
@@ -154,20 +165,21 @@ impl GemmConfig {
 
     /// Cycles of an M×K·K×N GEMM without stalls, from the cycle after `go`
     /// through the last accumulator write:
-    /// `(2R + C + M − 2) + (F − 1)·max(M, R) + 3`.
-    /// See [`super::sequencer`] for the derivation.
+    /// `(2R + C + M − 2) + (F − 1)·max(M, R) + 6` (the 6 is
+    /// [`GEMM_PIPELINE`]). See [`super::sequencer`] for the derivation.
     pub fn cycles(&self, m: usize, k: usize, n: usize) -> u64 {
         let (r, c, m) = (self.rows as u64, self.cols as u64, m as u64);
         let f = self.folds(k, n);
-        (2 * r + c + m - 2) + (f - 1) * self.fold_period(m as usize) + 3
+        (2 * r + c + m - 2) + (f - 1) * self.fold_period(m as usize) + GEMM_PIPELINE
     }
 
     /// The same GEMM without double buffering (each fold preloads, streams
-    /// and drains on its own: F·(2R + C + M − 2), plus the 3-cycle interface
-    /// pipeline), for comparison with the naive schedule DESIGN.md cites.
+    /// and drains on its own: F·(2R + C + M − 2), plus the 6-cycle
+    /// [`GEMM_PIPELINE`] once), for comparison with the naive schedule
+    /// DESIGN.md cites.
     pub fn unbuffered_cycles(&self, m: usize, k: usize, n: usize) -> u64 {
         let (r, c, m) = (self.rows as u64, self.cols as u64, m as u64);
-        self.folds(k, n) * (2 * r + c + m - 2) + 3
+        self.folds(k, n) * (2 * r + c + m - 2) + GEMM_PIPELINE
     }
 
     /// Empty activation slots: (F − 1)·(P − M), non-zero only when M < R.
@@ -198,13 +210,15 @@ mod tests {
     #[test]
     fn one_fold_is_the_design_md_fold_plus_the_interface_pipeline() {
         let g = GemmConfig::new(8, 8);
-        // 2R + C + T − 2 = 16 + 8 + 32 − 2 = 54, + 3.
-        assert_eq!(g.cycles(32, 8, 8), 57);
+        // 2R + C + T − 2 = 16 + 8 + 32 − 2 = 54, + 6 (read, three product
+        // registers, output register, read-modify-write).
+        assert_eq!(GEMM_PIPELINE, 6);
+        assert_eq!(g.cycles(32, 8, 8), 60);
         assert_eq!(g.folds(8, 8), 1);
         // Edge tiles count as whole folds.
         assert_eq!(g.folds(9, 17), 2 * 3);
         // A weight-load-bound schedule: M < R, period R.
-        assert_eq!(g.cycles(3, 16, 8), (16 + 8 + 3 - 2) + 8 + 3);
+        assert_eq!(g.cycles(3, 16, 8), (16 + 8 + 3 - 2) + 8 + 6);
         assert_eq!(g.bubble_cycles(3, 16, 8), 5);
     }
 

@@ -111,7 +111,7 @@ impl<const R: usize, const C: usize> Default for GemmCore<R, C> {
             busy_pe_cycles: Default::default(),
             stall_cycles: Default::default(),
             bubble_cycles: Default::default(),
-            seq: Default::default(),
+            seq: Sequencer::with_min_period(R),
             a_skew: Default::default(),
             a_ctl: Default::default(),
             w_skew: Default::default(),

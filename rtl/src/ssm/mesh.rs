@@ -112,11 +112,11 @@ impl<const R: usize, const C: usize> Logic for Mesh<R, C> {
                     self.pes[j * rr + i].w_buf_in.next = self.pes[j * rr + i - 1].w_buf_out.val();
                 }
             }
-            // South edge: row R−1 of each column. The partial sum is valid when
-            // the activation that produced it was (it left the PE in the same edge).
+            // South edge: row R−1 of each column, with the valid bit that
+            // left the PE beside the partial sum.
             for j in 0..C {
                 self.p_out[j].next = self.pes[j * rr + rr - 1].p_out.val();
-                self.p_valid_out[j].next = self.pes[j * rr + rr - 1].a_valid_out.val();
+                self.p_valid_out[j].next = self.pes[j * rr + rr - 1].p_valid_out.val();
             }
         }
     }

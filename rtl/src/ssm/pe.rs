@@ -12,7 +12,9 @@
 //!                 p_out (int32)   w_out + {valid, first, buf}
 //! ```
 //!
-//! Every output is a register: one cycle from PE to PE in both directions.
+//! Every output is a register: one cycle from PE to PE in both directions
+//! (the partial sum for an activation leaves [`DSP_LATENCY`] cycles after
+//! the activation, see below).
 //!
 //! **Control travels with the data.** Nothing is broadcast:
 //! - `a_valid`/`a_sel` travel west→east beside the activation. `a_sel` picks
@@ -28,22 +30,33 @@
 //!   bit of state (`promote`). Word r is captured r cycles after it enters the
 //!   column, i.e. `2r` cycles after the burst started.
 //!
-//! **Arithmetic.** rust-hdl's `*` exists only for 16 × 16-bit [`Bits`]. Both
-//! int8 operands are sign-extended to 16 bits and multiplied unsigned; the low
-//! 16 bits of that product are the exact two's-complement signed product
-//! (|a·w| ≤ 2^14 fits in int16), which is sign-extended to 32 bits and added to
-//! the incoming partial sum. The int32 accumulation wraps modulo 2^32 (two's
-//! complement, like `i32::wrapping_add`). It cannot overflow for int8
-//! operands when K ≤ 2^17 − 1: every product lies in [−16256, 16384], so a
-//! K-term sum lies in [−16256·K, 2^14·K] ⊂ int32. (K = 2^17 overflows only in
-//! the single case where every pair is −128·−128, summing to exactly 2^31.)
-//! The sequencer's 16-bit dimension registers limit K to 65535, so a GEMM
-//! run on this array never wraps; the PE wraps when fed such sums directly.
+//! **Arithmetic.** The int8 × int8 product is one [`DspProduct`] (a
+//! MULT18X18D between dedicated registers, [`DSP_LATENCY`] cycles): the
+//! activation and the weight its select bit picks enter the product's
+//! operand registers in the cycle the activation arrives, and the 16-bit
+//! signed product comes out [`DSP_LATENCY`] cycles later, when it is
+//! sign-extended to 32 bits and added to the incoming partial sum (a
+//! register of the PE above) into this PE's partial-sum register. Every PE
+//! adds the same latency, so the partial sum of the PE above, which saw the
+//! activation one cycle earlier, arrives in exactly that cycle: the partial
+//! sums leave each column [`DSP_LATENCY`] cycles later than with a
+//! combinational multiplier, and nothing else moves. The int32 accumulation
+//! wraps modulo 2^32 (two's complement, like `i32::wrapping_add`). It cannot
+//! overflow for int8 operands when K ≤ 2^17 − 1: every product lies in
+//! [−16256, 16384], so a K-term sum lies in [−16256·K, 2^14·K] ⊂ int32.
+//! (K = 2^17 overflows only in the single case where every pair is −128·−128,
+//! summing to exactly 2^31.) The sequencer's 16-bit dimension registers
+//! limit K to 65535, so a GEMM run on this array never wraps; the PE wraps
+//! when fed such sums directly.
 //!
-//! A PE only updates its partial-sum and activation registers when the
-//! incoming activation is valid (clock-enable style); the valid bit itself is
-//! always registered, so bubbles travel through the array.
+//! A PE only updates its activation register when the incoming activation
+//! is valid, and its partial-sum register when the product of a valid
+//! activation comes out (clock-enable style, the valid bit delayed beside
+//! the product); the valid bits themselves are always registered, so
+//! bubbles travel through the array. `p_valid_out` marks the partial sum
+//! that a valid activation produced.
 
+use crate::common::dsp::{DspProduct, DSP_LATENCY};
 use rust_hdl::prelude::*;
 
 /// One weight-stationary MAC cell with a double-buffered weight.
@@ -60,6 +73,8 @@ pub struct Pe {
     // North → south: partial sums.
     pub p_in: Signal<In, Bits<32>>,
     pub p_out: Signal<Out, Bits<32>>,
+    /// `p_out` is the sum of a valid activation's product.
+    pub p_valid_out: Signal<Out, Bit>,
     // North → south: weight preload burst.
     pub w_in: Signal<In, Bits<8>>,
     pub w_valid_in: Signal<In, Bit>,
@@ -79,6 +94,12 @@ pub struct Pe {
     a_valid: DFF<Bit>,
     a_sel: DFF<Bit>,
     psum: DFF<Bits<32>>,
+    p_valid: DFF<Bit>,
+    /// The valid bit beside the product: `prod_valid[i]` is `a_valid_in`
+    /// of i + 1 cycles ago.
+    prod_valid: [DFF<Bit>; DSP_LATENCY],
+    /// a · weight[sel], signed, [`DSP_LATENCY`] cycles after `a_in`.
+    pub mul: DspProduct<8, 8, 16, true>,
     w: DFF<Bits<8>>,
     w_valid: DFF<Bit>,
     w_first: DFF<Bit>,
@@ -86,9 +107,6 @@ pub struct Pe {
     promote: DFF<Bit>,
     // Combinational.
     weight: Signal<Local, Bits<8>>,
-    a_ext: Signal<Local, Bits<16>>,
-    w_ext: Signal<Local, Bits<16>>,
-    product: Signal<Local, Bits<32>>,
     product_ext: Signal<Local, Bits<32>>,
 }
 
@@ -96,36 +114,44 @@ impl Logic for Pe {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, weight0, weight1, a, a_valid, a_sel, psum, w, w_valid, w_first, w_buf,
-            promote
+            self, clock, weight0, weight1, a, a_valid, a_sel, psum, p_valid, w, w_valid, w_first,
+            w_buf, promote
         );
-        // The weight register chosen by the select bit riding with the activation.
+        self.mul.clock.next = self.clock.val();
+        for i in 0..DSP_LATENCY {
+            self.prod_valid[i].clock.next = self.clock.val();
+        }
+        // The weight register chosen by the select bit riding with the
+        // activation; both enter the product's operand registers.
         self.weight.next = self.weight0.q.val();
         if self.a_sel_in.val() {
             self.weight.next = self.weight1.q.val();
         }
-        // Sign-extend both int8 operands to 16 bits.
-        self.a_ext.next = bit_cast::<16, 8>(self.a_in.val());
-        if self.a_in.val().get_bit(7) {
-            self.a_ext.next = (bit_cast::<16, 8>(self.a_in.val()) | bits::<16>(0xFF00));
+        self.mul.a.next = self.a_in.val();
+        self.mul.b.next = self.weight.val();
+        // The valid bit travels beside the product.
+        self.prod_valid[0].d.next = self.a_valid_in.val();
+        for i in 1..DSP_LATENCY {
+            self.prod_valid[i].d.next = self.prod_valid[i - 1].q.val();
         }
-        self.w_ext.next = bit_cast::<16, 8>(self.weight.val());
-        if self.weight.val().get_bit(7) {
-            self.w_ext.next = (bit_cast::<16, 8>(self.weight.val()) | bits::<16>(0xFF00));
+        // The 16-bit signed product, sign-extended to 32 bits.
+        self.product_ext.next = bit_cast::<32, 16>(self.mul.p.val());
+        if self.mul.p.val().get_bit(15) {
+            self.product_ext.next =
+                (bit_cast::<32, 16>(self.mul.p.val()) | bits::<32>(0xFFFF_0000_u64));
         }
-        // 16 × 16 unsigned multiply; its low 16 bits are the signed int8 product.
-        self.product.next = (self.a_ext.val() * self.w_ext.val());
-        self.product_ext.next = bit_cast::<32, 16>(self.product.val().get_bits::<16>(0));
-        if self.product.val().get_bit(15) {
-            self.product_ext.next = (bit_cast::<32, 16>(self.product.val().get_bits::<16>(0))
-                | bits::<32>(0xFFFF_0000_u64));
-        }
-        // Activation path: valid/sel always registered, data and sum only when valid.
+        // Activation path: valid/sel always registered, data only when valid.
         self.a_valid.d.next = self.a_valid_in.val();
         self.a_sel.d.next = self.a_sel_in.val();
         if self.a_valid_in.val() {
             self.a.d.next = self.a_in.val();
-            self.psum.d.next = (self.p_in.val() + self.product_ext.val());
+        }
+        // Partial sum: only for the product of a valid activation.
+        for i in (DSP_LATENCY - 1)..DSP_LATENCY {
+            self.p_valid.d.next = self.prod_valid[i].q.val();
+            if self.prod_valid[i].q.val() {
+                self.psum.d.next = (self.p_in.val() + self.product_ext.val());
+            }
         }
         // Weight preload: capture the word tagged `first`, forward the others.
         self.w_valid.d.next = false;
@@ -150,6 +176,7 @@ impl Logic for Pe {
         self.a_valid_out.next = self.a_valid.q.val();
         self.a_sel_out.next = self.a_sel.q.val();
         self.p_out.next = self.psum.q.val();
+        self.p_valid_out.next = self.p_valid.q.val();
         self.w_out.next = self.w.q.val();
         self.w_valid_out.next = self.w_valid.q.val();
         self.w_first_out.next = self.w_first.q.val();
