@@ -51,11 +51,6 @@
 //! adds exactly one cycle. The `bubble` counter reports the (F − 1)·(P − M)
 //! empty activation slots of weight-load-bound schedules (M < R).
 //!
-//! Scan mode builds the sequencer with a longer minimum period
-//! ([`Sequencer::with_min_period`], 2R − 1: the time its final-state drain
-//! needs per fold); the period is then `P = max(M, min_period)` and every
-//! formula above holds with that P. GEMM mode uses the default, R.
-//!
 //! Dimensions are 16-bit registers; the driver keeps M, K, N ≤ 32767 so that
 //! tile offsets plus R or C cannot wrap.
 
@@ -87,9 +82,6 @@ pub struct Sequencer<const R: usize, const C: usize> {
     pub a_rd_en: Signal<Out, Bit>,
     pub a_rd_m: Signal<Out, Bits<16>>,
     pub a_rd_k0: Signal<Out, Bits<16>>,
-    /// The column tile `n0` of the fold that row belongs to (used by scan mode,
-    /// whose row tokens also read B and C at `n0 .. n0 + C`).
-    pub a_rd_n0: Signal<Out, Bits<16>>,
     /// B read: row `b_rd_k` (zero past K), elements `b_rd_n0 .. b_rd_n0 + C` (zero past N).
     pub b_rd_en: Signal<Out, Bit>,
     pub b_rd_k: Signal<Out, Bits<16>>,
@@ -151,7 +143,6 @@ pub struct Sequencer<const R: usize, const C: usize> {
     // The streaming fold (activations) and the loading fold (weights).
     act_on: DFF<Bit>,
     act_k0: DFF<Bits<16>>,
-    act_n0: DFF<Bits<16>>,
     act_sel: DFF<Bit>,
     w_on: DFF<Bit>,
     w_k0: DFF<Bits<16>>,
@@ -207,7 +198,6 @@ impl<const R: usize, const C: usize> Sequencer<R, C> {
             a_rd_en: Default::default(),
             a_rd_m: Default::default(),
             a_rd_k0: Default::default(),
-            a_rd_n0: Default::default(),
             b_rd_en: Default::default(),
             b_rd_k: Default::default(),
             b_rd_n0: Default::default(),
@@ -243,7 +233,6 @@ impl<const R: usize, const C: usize> Sequencer<R, C> {
             w_row: Default::default(),
             act_on: Default::default(),
             act_k0: Default::default(),
-            act_n0: Default::default(),
             act_sel: Default::default(),
             w_on: Default::default(),
             w_k0: Default::default(),
@@ -297,7 +286,6 @@ impl<const R: usize, const C: usize> Logic for Sequencer<R, C> {
             w_row,
             act_on,
             act_k0,
-            act_n0,
             act_sel,
             w_on,
             w_k0,
@@ -356,7 +344,6 @@ impl<const R: usize, const C: usize> Logic for Sequencer<R, C> {
         self.a_rd_en.next = self.a_issue.val();
         self.a_rd_m.next = self.slot.q.val();
         self.a_rd_k0.next = self.act_k0.q.val();
-        self.a_rd_n0.next = self.act_n0.q.val();
         self.b_rd_en.next = self.w_issue.val();
         self.b_rd_k.next = self.w_row.q.val();
         self.b_rd_n0.next = self.w_n0.q.val();
@@ -409,7 +396,6 @@ impl<const R: usize, const C: usize> Logic for Sequencer<R, C> {
                 self.act_on.d.next = self.w_on.q.val();
                 self.a_on.d.next = self.w_on.q.val();
                 self.act_k0.d.next = self.w_k0.q.val();
-                self.act_n0.d.next = self.w_n0.q.val();
                 self.act_sel.d.next = self.w_buf.q.val();
                 self.act_kv.d.next = self.w_kv.q.val();
                 self.act_nv.d.next = self.w_nv.q.val();
