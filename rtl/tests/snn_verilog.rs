@@ -24,7 +24,15 @@ fn core_generates_checked_verilog() {
     assert!(v.contains("initial begin"));
     assert!(v.contains("module top"), "no top module");
     // The memories are arrays (block-RAM inference), not registers.
-    assert!(v.contains("reg[31:0] mem[65535:0]"), "synapse RAM");
+    // The 64 k synapse words: four banks of 16 k words (each with its own
+    // output register, see rtl::snn::synapse_memory).
+    for b in 0..4 {
+        assert!(
+            v.contains(&format!("reg[31:0] bank{b}[16383:0];")),
+            "synapse RAM bank {b}"
+        );
+    }
+    assert!(!v.contains("bank4["), "four synapse banks");
     assert!(v.contains("reg[48:0] mem[1023:0]"), "state RAM");
     assert!(
         v.contains("reg[9:0] mem[1023:0]"),

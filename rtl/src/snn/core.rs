@@ -69,7 +69,7 @@
 //! back), `active` neurons updated, G = neurons / 32 groups and a neuron of
 //! the last group updated: `W · e + active + G + 23` — the rows, one cycle
 //! per neuron, one group cycle per group plus the one that ends the scan,
-//! and 21 cycles of pipeline fill and drain: 3 to fetch the first event, 4
+//! and 22 cycles of pipeline fill and drain: 3 to fetch the first event, 4
 //! for the last word to reach the accumulators, 1 to start the update, 13
 //! for the last neuron to leave the pipeline (U0–U3 and the datapath's 9
 //! stages), 1 to signal the step. An event that arrives after the rows
@@ -783,13 +783,15 @@ impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
         // The group scan: in UpdateScan, bitmap_word holds the word of group
         // next_group and the bitmap RAM shows the word of next_group + 1,
         // read the cycle before. A group cycle (mask empty) loads the next
-        // group and reads one word further ahead.
+        // group and reads one word further ahead. Before the scan, word 0 is
+        // read (UpdateStart takes it) and then word 1.
         self.group_cycle.next =
             ((self.state.q.val() == CoreState::UpdateScan) & (!self.mask_any.q.val()));
         self.active.read_address.next = 0.into();
-        if ((self.state.q.val() == CoreState::UpdateStart)
-            | (self.state.q.val() == CoreState::UpdateScan))
-        {
+        if (self.state.q.val() == CoreState::UpdateStart) {
+            self.active.read_address.next = 1.into();
+        }
+        if (self.state.q.val() == CoreState::UpdateScan) {
             self.active.read_address.next = bit_cast::<5, 6>(self.next_group.q.val() + 1);
         }
         if self.group_cycle.val() {
@@ -817,17 +819,17 @@ impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
                         & (!self.fetched_valid.q.val())
                         & (!self.add_valid.q.val()))
                     {
-                        // Every row is in the accumulators (bitmap word 0 is
-                        // being read).
-                        self.next_group.d.next = 0.into();
-                        self.mask.d.next = 0.into();
-                        self.mask_any.d.next = false;
+                        // Every row is in the accumulators.
                         self.state.d.next = CoreState::UpdateStart;
                     }
                 }
             }
             CoreState::UpdateStart => {
+                // Bitmap word 0 was read in the last cycle of Accumulate.
                 self.bitmap_word.d.next = self.active.read_data.val();
+                self.next_group.d.next = 0.into();
+                self.mask.d.next = 0.into();
+                self.mask_any.d.next = false;
                 self.rec_index.d.next = 0.into();
                 self.rec_count.d.next = 0.into();
                 self.step_updates.d.next = 0.into();
