@@ -101,7 +101,11 @@ fn verilog_snn_writes_both_builds_of_the_core_with_their_configuration() {
     );
     assert_eq!(v.matches("SB_SPRAM256KA spram_").count(), 2);
     let v = std::fs::read_to_string(out.join("snn-core-ecp5.v")).unwrap();
-    assert!(v.contains("reg[31:0] mem[65535:0]") && !v.contains("SB_SPRAM256KA spram_"));
+    // The ECP5 build's 64 k synapse words: four inferred 16 k-word banks.
+    assert!(
+        (0..4).all(|b| v.contains(&format!("reg[31:0] bank{b}[16383:0];")))
+            && !v.contains("SB_SPRAM256KA spram_")
+    );
     // `all` writes the SSM designs and the SNN builds together.
     let all = dir.path().join("all");
     ok(&["verilog", "all", "--out", s(&all)]);

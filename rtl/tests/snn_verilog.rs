@@ -24,7 +24,15 @@ fn core_generates_checked_verilog() {
     assert!(v.contains("initial begin"));
     assert!(v.contains("module top"), "no top module");
     // The memories are arrays (block-RAM inference), not registers.
-    assert!(v.contains("reg[31:0] mem[65535:0]"), "synapse RAM");
+    // The 64 k synapse words: four banks of 16 k words (each with its own
+    // output register, see rtl::snn::synapse_memory).
+    for b in 0..4 {
+        assert!(
+            v.contains(&format!("reg[31:0] bank{b}[16383:0];")),
+            "synapse RAM bank {b}"
+        );
+    }
+    assert!(!v.contains("bank4["), "four synapse banks");
     assert!(v.contains("reg[48:0] mem[1023:0]"), "state RAM");
     assert!(
         v.contains("reg[9:0] mem[1023:0]"),
@@ -44,11 +52,8 @@ fn up5k_build_generates_checked_verilog_with_the_synapses_in_spram() {
         "two SPRAM instances"
     );
     assert!(v.contains("module SB_SPRAM256KA("), "simulation model");
-    assert!(
-        !v.contains("reg[31:0] mem[16383:0]"),
-        "no inferred synapse RAM"
-    );
-    assert!(!v.contains("mem[65535:0]"));
+    assert!(!v.contains("reg[31:0] bank0["), "no inferred synapse RAM");
+    assert!(!v.contains("[65535:0]"));
 }
 
 #[test]

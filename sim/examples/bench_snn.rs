@@ -134,8 +134,11 @@ fn main() {
         );
     }
     println!();
-    println!("a ≈ neurons/4 + 1 (one 4-synapse word per cycle plus one fetch cycle per event),");
-    println!("b ≈ 1 (one neuron per cycle), c ≈ neurons/32 group scans + barrier overhead.");
+    println!("a ≈ neurons/4 (one 4-synapse word per cycle; the next event is fetched while a row streams),");
+    println!("b ≈ 1 (one neuron per cycle), c ≈ neurons/32 group scans + barrier overhead");
+    println!(
+        "(an idle step costs neurons/32 + 5; a step with events adds the pipeline fill and drain)."
+    );
     println!("SOP/cycle counts the accumulate phase only (sops / accumulate_cycles, 4 lanes).");
     println!(
         "sim cycles/s: core cycles simulated per wall-clock second (release build, this machine)."

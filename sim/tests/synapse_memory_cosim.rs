@@ -1,26 +1,36 @@
 //! The synapse memory's two Verilog forms under Icarus Verilog against its
-//! Rust model (`rtl::snn::synapse_memory`), on one random sequence of read
-//! and write cycles:
+//! Rust model (`rtl::snn::synapse_memory`), on random sequences of read
+//! and write cycles, every read [`SYNAPSE_READ_LATENCY`] cycles after its
+//! address:
 //!
-//! - block-RAM form (ECP5, simulation): every cycle agrees;
+//! - block-RAM form (ECP5, simulation), one bank (64 words) and four banks
+//!   (2^16 words, the ECP5 build's size): every read agrees;
 //! - SPRAM form (iCE40 UP5K: two SB_SPRAM256KA), with the wrapper's own
 //!   simulation model of the cell and with Yosys' `ice40/cells_sim.v` model:
-//!   every read cycle agrees; after a write cycle the SPRAM's output is
-//!   undefined (`x`), which the test checks too (the core never uses it).
+//!   every read in a cycle without a write agrees; a read in a write cycle
+//!   is undefined (`x`), which the test checks too (the core never uses it).
 //!
 //! Skipped, with the reason printed, when iverilog is not installed.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rtl::snn::synapse_memory::SynapseMemory;
+use rtl::snn::synapse_memory::{SynapseMemory, BANK_ADDR_BITS, SYNAPSE_READ_LATENCY};
 use rust_hdl::prelude::*;
 use sim::clock::Clocked;
 use sim::icarus::compile_and_run;
 use std::fmt::Write as _;
 use std::process::Command;
 
-/// Address bits of the memory under test (the SPRAM pads them to 14).
+/// Address bits of the small memory under test (the SPRAM pads them to 14).
 const A: usize = 6;
+/// Address bits of the ECP5 build: four banks.
+const A_ECP5: usize = 16;
+
+/// The testbench for `a` address bits: one line of `vectors.txt` per cycle,
+/// `read_data` displayed after each rising edge.
+fn testbench(a: usize) -> String {
+    TESTBENCH.replace("[5:0]", &format!("[{}:0]", a - 1))
+}
 
 const TESTBENCH: &str = r#"
 module tb;
@@ -51,29 +61,50 @@ endmodule
 /// One cycle: write enable, write address, write data, read address.
 type Cycle = (bool, u64, u64, u64);
 
-fn cycles() -> Vec<Cycle> {
-    let mut rng = ChaCha8Rng::seed_from_u64(29);
-    let words = 1u64 << A;
-    let mut out: Vec<Cycle> = (0..words)
-        .map(|a| (true, a, rng.gen::<u32>().into(), rng.gen_range(0..words)))
+/// Every word of `addresses` written once, then random reads and writes
+/// among them and a read right after writing the same word.
+fn cycles_on(addresses: &[u64], seed: u64) -> Vec<Cycle> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let pick = |rng: &mut ChaCha8Rng| addresses[rng.gen_range(0..addresses.len())];
+    let mut out: Vec<Cycle> = addresses
+        .iter()
+        .map(|&a| (true, a, rng.gen::<u32>().into(), pick(&mut rng)))
         .collect();
     for _ in 0..1000 {
-        out.push((
-            rng.gen_bool(0.3),
-            rng.gen_range(0..words),
-            rng.gen::<u32>().into(),
-            rng.gen_range(0..words),
-        ));
+        let (wa, ra) = (pick(&mut rng), pick(&mut rng));
+        out.push((rng.gen_bool(0.3), wa, rng.gen::<u32>().into(), ra));
     }
-    // Read right after writing the same word.
-    out.push((true, 5, 0xdead_beef, 0));
-    out.push((false, 0, 0, 5));
+    let (a, b) = (addresses[5], addresses[0]);
+    out.push((true, a, 0xdead_beef, b));
+    out.push((false, b, 0, a));
+    out.push((false, b, 0, b));
     out
 }
 
+/// Every word of the small memory.
+fn cycles() -> Vec<Cycle> {
+    cycles_on(&(0..1u64 << A).collect::<Vec<_>>(), 29)
+}
+
+/// 64 words of each of the four banks of the ECP5 build's memory, and
+/// words next to the bank boundaries; the reads of a word not written yet
+/// are undefined in Verilog.
+fn bank_cycles() -> Vec<Cycle> {
+    let mut rng = ChaCha8Rng::seed_from_u64(31);
+    let bank = 1u64 << BANK_ADDR_BITS;
+    let mut addresses: Vec<u64> = (0..4)
+        .flat_map(|b| [b * bank, b * bank + bank - 1])
+        .collect();
+    addresses.extend((0..256).map(|_| rng.gen_range(0..1u64 << A_ECP5)));
+    let mut cycles = cycles_on(&addresses, 37);
+    // reads of words never written
+    cycles.extend((0..4).map(|b| (false, 0, 0, b * bank + 7)));
+    cycles
+}
+
 /// read_data after each rising edge, from the Rust model.
-fn model<const SPRAM: bool>(cycles: &[Cycle]) -> Vec<u64> {
-    let mut c = Clocked::new(SynapseMemory::<A, SPRAM>::default(), |m| &mut m.clock).unwrap();
+fn model<const N: usize, const SPRAM: bool>(cycles: &[Cycle]) -> Vec<u64> {
+    let mut c = Clocked::new(SynapseMemory::<N, SPRAM>::default(), |m| &mut m.clock).unwrap();
     let mut out = Vec::new();
     for &(we, wa, wd, ra) in cycles {
         c.uut.write_enable.next = we;
@@ -89,14 +120,14 @@ fn model<const SPRAM: bool>(cycles: &[Cycle]) -> Vec<u64> {
 }
 
 /// read_data after each rising edge under Icarus (hex text, `x` if unknown).
-fn icarus(verilog: &str, extra: &[&str], cycles: &[Cycle]) -> Vec<String> {
+fn icarus(verilog: &str, a: usize, extra: &[&str], cycles: &[Cycle]) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let mut vectors = String::new();
     for &(we, wa, wd, ra) in cycles {
         writeln!(vectors, "{:x} {wa:x} {wd:x} {ra:x}", u8::from(we)).unwrap();
     }
     std::fs::write(dir.path().join("vectors.txt"), vectors).unwrap();
-    std::fs::write(dir.path().join("tb.v"), TESTBENCH).unwrap();
+    std::fs::write(dir.path().join("tb.v"), testbench(a)).unwrap();
     std::fs::write(dir.path().join("dut.v"), verilog).unwrap();
     let mut sources = vec!["tb.v", "dut.v"];
     sources.extend(extra);
@@ -107,8 +138,8 @@ fn icarus(verilog: &str, extra: &[&str], cycles: &[Cycle]) -> Vec<String> {
         .collect()
 }
 
-fn verilog<const SPRAM: bool>() -> String {
-    let mut uut = SynapseMemory::<A, SPRAM>::default();
+fn verilog<const N: usize, const SPRAM: bool>() -> String {
+    let mut uut = SynapseMemory::<N, SPRAM>::default();
     uut.connect_all();
     rtl::verilog_tidy::tidy(&generate_verilog(&uut))
 }
@@ -140,14 +171,18 @@ fn undefined(text: &str) -> bool {
     text.chars().all(|ch| ch == 'x' || ch == 'X')
 }
 
-/// Compares Icarus' read data with the model's on the read cycles (all
-/// cycles when `every_cycle`) that read a word written before; returns
-/// (cycles compared, write cycles whose output was undefined).
+/// Compares Icarus' read data with the model's: the output after rising
+/// edge i is the read of cycle i + 1 − SYNAPSE_READ_LATENCY; compared are
+/// the reads (of all cycles when `every_cycle`, else of the cycles without
+/// a write) of a word written before. Returns (reads compared, reads in
+/// write cycles, which were undefined).
 fn compare(got: &[String], want: &[u64], cycles: &[Cycle], every_cycle: bool) -> (usize, usize) {
     assert_eq!(got.len(), cycles.len(), "one line per cycle");
     let defined = written_before(cycles);
+    let lag = SYNAPSE_READ_LATENCY - 1;
     let (mut compared, mut after_write) = (0, 0);
-    for (i, ((g, w), c)) in got.iter().zip(want).zip(cycles).enumerate() {
+    for (i, (g, w)) in got.iter().zip(want).enumerate().skip(lag) {
+        let c = &cycles[i - lag];
         if c.0 && !every_cycle {
             assert!(
                 undefined(g),
@@ -156,7 +191,7 @@ fn compare(got: &[String], want: &[u64], cycles: &[Cycle], every_cycle: bool) ->
             after_write += 1;
             continue;
         }
-        if !defined[i] {
+        if !defined[i - lag] {
             assert!(undefined(g), "cycle {i}: a word never written reads {g}");
             continue;
         }
@@ -178,14 +213,21 @@ fn synapse_memory_verilog_matches_its_model() {
     }
     let cycles = cycles();
 
-    let bram = icarus(&verilog::<false>(), &[], &cycles);
-    let (n, _) = compare(&bram, &model::<false>(&cycles), &cycles, true);
+    let bram = icarus(&verilog::<A, false>(), A, &[], &cycles);
+    let (n, _) = compare(&bram, &model::<A, false>(&cycles), &cycles, true);
     assert!(n > 1000, "{n} cycles compared");
 
-    let want = model::<true>(&cycles);
-    let spram = verilog::<true>();
+    let banked = verilog::<A_ECP5, false>();
+    assert_eq!(banked.matches("[16383:0];").count(), 4, "four banks");
+    let big = bank_cycles();
+    let got = icarus(&banked, A_ECP5, &[], &big);
+    let (n, _) = compare(&got, &model::<A_ECP5, false>(&big), &big, true);
+    assert!(n > 1000, "{n} cycles compared (four banks)");
+
+    let want = model::<A, true>(&cycles);
+    let spram = verilog::<A, true>();
     assert_eq!(spram.matches("SB_SPRAM256KA spram_").count(), 2);
-    let got = icarus(&spram, &[], &cycles);
+    let got = icarus(&spram, A, &[], &cycles);
     let (n, x) = compare(&got, &want, &cycles, false);
     assert!(n > 600 && x > 300, "{n} read cycles, {x} write cycles");
     eprintln!("wrapper's SB_SPRAM256KA model: {n} read cycles agree, {x} write cycles undefined");
@@ -208,7 +250,7 @@ fn synapse_memory_verilog_matches_its_model() {
         Some(path) => {
             let spram = format!("`define SYNTHESIS\n{spram}");
             let extra = ["-DNO_ICE40_DEFAULT_ASSIGNMENTS", path.to_str().unwrap()];
-            let got = icarus(&spram, &extra, &cycles);
+            let got = icarus(&spram, A, &extra, &cycles);
             let (n, x) = compare(&got, &want, &cycles, false);
             eprintln!(
                 "vendor SB_SPRAM256KA model: {n} read cycles agree, {x} write cycles undefined"
@@ -221,16 +263,20 @@ fn synapse_memory_verilog_matches_its_model() {
 /// A planted one-bit error in the model's expectation is caught.
 #[test]
 fn the_comparison_catches_a_flipped_bit() {
+    // cycle 0 writes word 0, cycle 1 word 1; cycles 1…3 read words 0, 0, 1,
+    // which come out after edges 2…4
     let cycles = [
         (true, 0, 0, 0),
-        (true, 1, 0, 0),
+        (true, 1, 1, 0),
         (false, 0, 0, 0),
         (false, 0, 0, 1),
+        (false, 0, 0, 0),
     ];
-    let got: Vec<String> = ["x", "0", "00000000", "00000001"]
+    let got: Vec<String> = ["x", "x", "00000000", "00000000", "00000001"]
         .map(String::from)
         .to_vec();
-    assert_eq!(compare(&got[..3], &[0, 0, 0], &cycles[..3], true).0, 2);
-    let result = std::panic::catch_unwind(|| compare(&got, &[0, 0, 0, 0], &cycles, true));
+    assert_eq!(SYNAPSE_READ_LATENCY, 2);
+    assert_eq!(compare(&got, &[0, 0, 0, 0, 1], &cycles, true).0, 3);
+    let result = std::panic::catch_unwind(|| compare(&got, &[0, 0, 0, 0, 0], &cycles, true));
     assert!(result.is_err());
 }

@@ -47,15 +47,16 @@ pub const MAX_FAN_IN: usize = 1024;
 /// Synapse-memory address bits of the ECP5 build (the one the simulator
 /// runs): 2^16 words, in inferred block RAM.
 ///
-/// Measured on the LFE5U-85F (`make synth-snn`: Yosys 0.23 `synth_ecp5`,
-/// nextpnr-0.11.1 `--85k --package CABGA381 --freq 100`, out of context like
-/// the SSM designs): 2 772 / 83 640 TRELLIS_COMB (3 %), 1 195 TRELLIS_FF,
-/// 5 / 156 MULT18X18D, 137 / 208 DP16KD (128 of them the 2 Mbit of
-/// synapses; the budget's estimate was ~138). **Fmax 19.76 MHz: the 100 MHz
-/// target is missed**, for the reason given at
-/// [`UP5K_SYNAPSE_ADDR_BITS`]: the LIF update is one combinational cycle
-/// (critical path 50.6 ns, 83 logic levels, from the state RAM's read port
-/// through the LIF datapath to the bitmap word written back).
+/// Measured on the LFE5U-85F (`spikescan synth snn --target ecp5-85k`:
+/// Yosys 0.23 `synth_ecp5`, nextpnr-0.11.1 `--85k --package CABGA381
+/// --freq 100`, out of context like the SSM designs): 2 650 / 83 640
+/// TRELLIS_COMB (3 %), 2 274 TRELLIS_FF, 5 / 156 MULT18X18D, 137 / 208
+/// DP16KD (128 of them the 2 Mbit of synapses; the budget's estimate was
+/// ~138). **Fmax 114.3 MHz (target 100)**, with the LIF update pipelined
+/// (see [`super::lif_datapath`]) and every block-RAM output registered; the
+/// critical path (8.7 ns, one logic level) is an accumulator bank's read
+/// port (5.8 ns clock-to-output) through one LUT into the core's
+/// `acc_data` register.
 pub const SYNAPSE_ADDR_BITS: usize = 16;
 pub const MAX_SYNAPSE_WORDS: usize = 1 << SYNAPSE_ADDR_BITS;
 /// Synapse-memory address bits of the iCE40 UP5K build: 2^14 words.
@@ -66,20 +67,19 @@ pub const MAX_SYNAPSE_WORDS: usize = 1 << SYNAPSE_ADDR_BITS;
 /// the chip), since the 30 EBR hold only 120 kbit (see
 /// [`super::synapse_memory`]).
 ///
-/// Measured (`make synth-snn`: Yosys 0.23 `synth_ice40 -dsp`,
-/// nextpnr-0.11.1 `--up5k --package sg48 --freq 30`, inside the I/O harness
-/// of `spikescan synth`, whose ~100 input flip-flops and output XOR fold are
-/// included): 2 859 / 5 280 ICESTORM_LC (54 %), 1 227 flip-flops (Yosys
-/// SB_DFF*), 5 / 8 DSP (SB_MAC16: the two decay products and the row base),
-/// **30 / 30 EBR** (state 1024 × 49 bit, accumulators 4 × 256 × 18 bit,
-/// spike list, bitmap, AER FIFOs: the budget's estimate was 29) and 2 / 4
-/// SPRAM. **Fmax 9.99 MHz: the 30 MHz target is missed.** The critical path
-/// (100 ns, 59 logic levels) is the whole LIF update in one cycle: the
-/// accumulator lane mux, u's decay product (DSP), the u wrap, v's decay
-/// product, the v sum and clip, the threshold compare and the bitmap bit.
-/// Reaching 30 MHz needs the LIF datapath pipelined over ~3 stages (one
-/// neuron per cycle is kept: consecutive updates are different neurons);
-/// that is not done. There is no EBR left for anything else on the chip.
+/// Measured (`spikescan synth snn --target ice40-up5k`: Yosys 0.23
+/// `synth_ice40 -dsp`, nextpnr-0.11.1 `--up5k --package sg48 --freq 30`,
+/// inside the I/O harness of `spikescan synth`, whose ~100 input flip-flops
+/// and output XOR fold are included): 3 503 / 5 280 ICESTORM_LC (66 %),
+/// 2 226 flip-flops (Yosys SB_DFF*), 5 / 8 DSP (SB_MAC16: the four partial
+/// products of the two decays and the row base), **30 / 30 EBR** (state
+/// 1024 × 49 bit, accumulators 4 × 256 × 18 bit, spike list, bitmap, AER
+/// FIFOs: the budget's estimate was 29) and 2 / 4 SPRAM. **Fmax 36.6 MHz
+/// (target 30)**: the LIF update runs over 9 registered stages, one neuron
+/// per cycle (see [`super::lif_datapath`]). The critical path (27.3 ns,
+/// 6 logic levels, 65 % routing) is the group scan's group cycle: the
+/// `touched` bit selected by `next_group`, or'ed with the bias flag, into
+/// the new mask. There is no EBR left for anything else on the chip.
 pub const UP5K_SYNAPSE_ADDR_BITS: usize = 14;
 
 /// `cfg_addr` bit selecting the synapse memory.

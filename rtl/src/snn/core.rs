@@ -9,22 +9,73 @@
 //!    the tick) and, after the tick, the previous step's spikes (recurrent
 //!    events, from the spike list) each stream their synapse row: one 32-bit
 //!    word = four int8 synapses per cycle, added into four 18-bit
-//!    accumulator banks (neuron j in bank j mod 4, word j / 4) through a
-//!    read → add → write pipeline. One cycle per event fetches its row.
-//! 2. **Update**, after the tick and the last event: the active bitmap (one
-//!    32-bit word per group of 32 neurons) names the neurons whose state is
-//!    non-zero. A group is visited in full if the bias is non-zero or a
-//!    non-zero synapse word of the step reached it (32 "touched" flip-flops,
-//!    one per group, set by the accumulate pipeline); otherwise only its set
-//!    bits are. Every other neuron has u = v = 0, zero bias and zero input,
-//!    so it is skippable in the sense of
-//!    `golden::snn::fixed::is_skippable` and stays zero. An empty group costs
-//!    one cycle; a visited neuron one cycle (state and accumulator read,
-//!    [`LifDatapath`], write-back; the accumulator is cleared for the next
-//!    step). Spikes go to the AER output FIFO and, with recurrence, to the
-//!    spike list (next step's recurrent events: the one-step delay).
+//!    accumulator banks (neuron j in bank j mod 4, word j / 4). Three
+//!    pipelines overlap:
+//!    - *event fetch*, one event in flight: F1 pops the event into
+//!      `fetch_row` (an input index, or `rec_base` + a spike-list entry),
+//!      F2 multiplies it by the row length W into `next_base` (one DSP);
+//!    - *row streamer* (A0): one synapse address per cycle (`syn_addr`, a
+//!      counter), taking `next_base` in the cycle after a row's last word,
+//!      so the rows of queued events follow each other without a gap (the
+//!      next event is fetched while the current row streams: a row is at
+//!      least 8 words, a fetch 3 cycles);
+//!    - *accumulate*: A1 issues the accumulator read (the synapse memory
+//!      takes two cycles, [`SYNAPSE_READ_LATENCY`](super::synapse_memory::SYNAPSE_READ_LATENCY)),
+//!      A2 registers both words (`synapse_word`, `acc_data*`: no logic
+//!      follows a block-RAM output), A3 adds the four lanes and writes them
+//!      back. An accumulator word is read in A1 and written in A3, two
+//!      cycles later; the same word comes back only with the next row, W ≥ 8
+//!      cycles later (W = neurons / 4 and neurons are a multiple of 32), so
+//!      no sum needs forwarding.
+//! 2. **Update**, after the tick, the last event and the last accumulator
+//!    write: the active bitmap (one 32-bit word per group of 32 neurons)
+//!    names the neurons whose state is non-zero. A group is visited in full
+//!    if the bias is non-zero or a non-zero synapse word of the step reached
+//!    it (32 "touched" flip-flops, one per group, set by the accumulate
+//!    pipeline); otherwise only its set bits are. Every other neuron has
+//!    u = v = 0, zero bias and zero input, so it is skippable in the sense
+//!    of `golden::snn::fixed::is_skippable` and stays zero. The group scan
+//!    reads the bitmap one word ahead (`bitmap_word`, the next group's word,
+//!    registered); a *group cycle* (mask empty) loads the next group's mask,
+//!    a *neuron cycle* picks one neuron. The update pipeline, one neuron per
+//!    cycle:
+//!    - U0 (`pick_*`): the lowest set bit of the mask, one-hot, and whether
+//!      it is the group's last (from a carry-free count of the mask's bits);
+//!    - U1 (`issue_*`): the neuron's index; its accumulator word is read;
+//!    - U2 (`read_*`): the four accumulator words are registered, the state
+//!      word is read, and the neuron's accumulator lane is cleared for the
+//!      next step;
+//!    - U3 (`lane_*`): the neuron's lane and its state word enter the
+//!      [`LifDatapath`] ([`LIF_LATENCY`](super::lif_datapath::LIF_LATENCY)
+//!      registered stages), with the neuron and its last flag as the tag;
+//!    - out: the datapath's result is written to the state memory, its
+//!      non-zero bit collected into the group's new bitmap word (written back
+//!      with the group's last neuron, its own bit included), and a spike
+//!      goes to the AER output FIFO and, with recurrence, to the spike list
+//!      (next step's recurrent events: the one-step delay), in neuron order.
+//!
+//!    Several groups are in the pipeline at once: a bitmap word is read
+//!    before its group's neurons are picked and written after they come out,
+//!    and the scan only reads words of groups not picked yet, so no read
+//!    meets a write of the same word. The phase ends when no update is in
+//!    flight (`in_flight`, picked minus out).
 //! 3. **Barrier.** When every spike has been acknowledged by the AER receiver,
-//!    `step_done` toggles and the core waits for the next tick.
+//!    `step_done` toggles and the core waits for the next tick. The
+//!    accumulators were cleared in U2 and the update phase drained, so the
+//!    next step's events (which the host sends only after `step_done`)
+//!    start from zero.
+//!
+//! Busy cycles of a step with e ≥ 1 events queued (rows streamed back to
+//! back), `active` neurons updated, G = neurons / 32 groups and a neuron of
+//! the last group updated: `W · e + active + G + 23` — the rows, one cycle
+//! per neuron, one group cycle per group plus the one that ends the scan,
+//! and 22 cycles of pipeline fill and drain: 3 to fetch the first event, 4
+//! for the last word to reach the accumulators, 1 to start the update, 13
+//! for the last neuron to leave the pipeline (U0–U3 and the datapath's 9
+//! stages), 1 to signal the step. An event that arrives after the rows
+//! before it have finished costs its 3 fetch cycles again; without events
+//! the step costs `G + 5` (or more when neurons are active, see the
+//! README's measured table).
 //!
 //! Host protocol: send step t's input events, toggle `tick`, and send no
 //! event of step t + 1 before `step_done` has toggled (events that arrive
@@ -43,7 +94,7 @@
 //! `accumulate_cycles` (cycles fetching events and streaming rows),
 //! `last_step_cycles` (busy cycles of the last completed step), `steps`,
 //! `events_in` (accepted by AER in), `events_processed` (input rows
-//! streamed), `events_out` (spikes queued), `events_sent` (acknowledged).
+//! fetched), `events_out` (spikes queued), `events_sent` (acknowledged).
 
 use super::aer_receiver::AerReceiver;
 use super::aer_transmitter::AerTransmitter;
@@ -53,25 +104,18 @@ use rust_hdl::prelude::*;
 
 #[derive(Copy, Clone, Debug, PartialEq, LogicState)]
 pub enum CoreState {
-    /// At the barrier; input events are accumulated as they arrive.
+    /// At the barrier; waits for an input event or the tick.
     Idle,
-    /// Picks the next event: the AER FIFO first, then (after the tick) the
-    /// spike list, then the update phase.
-    Fetch,
-    /// Spike-list read in flight.
-    FetchRecurrent,
-    /// Streams one synapse row, one word per cycle.
-    Row,
+    /// Fetches events (the AER FIFO first, then, after the tick, the spike
+    /// list) and streams their synapse rows.
+    Accumulate,
     /// Reads the first bitmap word.
     UpdateStart,
-    /// Bitmap word of the current group available: visit or skip the group.
-    UpdateGroup,
-    /// Issues one neuron per cycle.
-    UpdateNeuron,
-    /// Writes the group's new bitmap word back.
-    UpdateWriteBack,
-    /// Lets the last spike reach the output FIFO.
-    UpdateEnd,
+    /// Loads a group's mask (one cycle per group) and issues its neurons
+    /// (one per cycle).
+    UpdateScan,
+    /// Waits for the last update to leave the pipeline.
+    UpdateDrain,
     /// Waits for every spike to be acknowledged, then signals the step.
     WaitOutput,
 }
@@ -147,6 +191,18 @@ pub struct SnnCore<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> {
     reg_vth: DFF<Bits<17>>,
     reg_bias_mant: DFF<Bits<13>>,
     reg_bias_exp: DFF<Bits<3>>,
+    // Values derived from the configuration, registered (they follow a
+    // configuration write one cycle later, long before a step uses them).
+    /// `4096 − (du + 1)`, 13-bit unsigned.
+    factor_u: DFF<Bits<13>>,
+    /// `4096 − dv`, 13-bit unsigned.
+    factor_v: DFF<Bits<13>>,
+    /// `bias_mant << bias_exp`, 26-bit two's complement.
+    bias_scaled: DFF<Bits<26>>,
+    /// `vth << 6`, 24-bit unsigned.
+    vth_scaled: DFF<Bits<24>>,
+    /// W − 1: the last word of a row.
+    last_word: DFF<Bits<8>>,
     // Control.
     state: DFF<CoreState>,
     tick_seen: DFF<Bit>,
@@ -155,19 +211,65 @@ pub struct SnnCore<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> {
     touched: DFF<Bits<32>>,
     overrun_flag: DFF<Bit>,
     done_toggle: DFF<Bit>,
-    row_base: DFF<Bits<SYNAPSE_ADDR_BITS>>,
+    // Event fetch: F1 (the event's row) and F2 (its first synapse word).
+    fetch_valid: DFF<Bit>,
+    fetch_row: DFF<Bits<11>>,
+    next_valid: DFF<Bit>,
+    next_base: DFF<Bits<SYNAPSE_ADDR_BITS>>,
+    // Row streamer.
+    streaming: DFF<Bit>,
+    syn_addr: DFF<Bits<SYNAPSE_ADDR_BITS>>,
     word: DFF<Bits<8>>,
+    // Accumulate pipeline: the word of a row in A1 (accumulator read
+    // issued), A2 (both words out) and A3 (added and written).
     acc_valid: DFF<Bit>,
     acc_word: DFF<Bits<8>>,
+    fetched_valid: DFF<Bit>,
+    fetched_word: DFF<Bits<8>>,
+    add_valid: DFF<Bit>,
+    add_word: DFF<Bits<8>>,
+    /// The synapse word of A3.
+    synapse_word: DFF<Bits<32>>,
+    /// The four accumulator banks' read data of the previous cycle (A3 of
+    /// the accumulate pipeline, U2 of the update pipeline).
+    acc_data0: DFF<Bits<18>>,
+    acc_data1: DFF<Bits<18>>,
+    acc_data2: DFF<Bits<18>>,
+    acc_data3: DFF<Bits<18>>,
     rec_index: DFF<Bits<11>>,
     rec_count: DFF<Bits<11>>,
+    /// rec_index = rec_count in the previous cycle (see the event fetch).
+    rec_drained: DFF<Bit>,
+    /// The spike list's read data of the previous cycle (entry rec_index).
+    spike_entry: DFF<Bits<10>>,
+    // Update: the group scan, U0 (issue), U1 (accumulator words out, state
+    // read issued), U2 (state word out).
+    /// The next group to load, 0…G, and its bitmap word.
+    next_group: DFF<Bits<6>>,
+    bitmap_word: DFF<Bits<32>>,
+    /// The group being issued, its neurons not issued yet, and mask ≠ 0.
     group: DFF<Bits<5>>,
-    bias_active: DFF<Bit>,
-    visit_group: Signal<Local, Bit>,
     mask: DFF<Bits<32>>,
+    mask_any: DFF<Bit>,
+    bias_active: DFF<Bit>,
+    pick_valid: DFF<Bit>,
+    pick_group: DFF<Bits<5>>,
+    /// The picked neuron's bit in its group, one-hot.
+    pick_bit: DFF<Bits<32>>,
+    pick_last: DFF<Bit>,
+    issue_valid: DFF<Bit>,
+    issue_neuron: DFF<Bits<10>>,
+    issue_last: DFF<Bit>,
+    read_valid: DFF<Bit>,
+    read_neuron: DFF<Bits<10>>,
+    read_last: DFF<Bit>,
+    lane_valid: DFF<Bit>,
+    lane_neuron: DFF<Bits<10>>,
+    lane_last: DFF<Bit>,
+    /// Updates picked and not yet out of the LIF datapath (≤ LIF_LATENCY + 4).
+    in_flight: DFF<Bits<5>>,
+    /// Non-zero bits of the group leaving the datapath so far.
     new_bits: DFF<Bits<32>>,
-    upd_valid: DFF<Bit>,
-    upd_neuron: DFF<Bits<10>>,
     step_updates: DFF<Bits<11>>,
     out_pending: DFF<Bits<11>>,
     step_cycles: DFF<Bits<32>>,
@@ -186,11 +288,27 @@ pub struct SnnCore<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> {
     cnt_sent: DFF<Bits<32>>,
     // Combinational helpers.
     tick_event: Signal<Local, Bit>,
-    row: Signal<Local, Bits<11>>,
+    fetch_start: Signal<Local, Bit>,
     row_product: Signal<Local, Bits<32>>,
-    lowest: Signal<Local, Bits<5>>,
-    acc_neuron_word: Signal<Local, Bits<8>>,
+    row_end: Signal<Local, Bit>,
+    accumulate_idle: Signal<Local, Bit>,
+    visit_group: Signal<Local, Bit>,
+    group_cycle: Signal<Local, Bit>,
+    /// The group's mask without its lowest set bit.
+    mask_rest: Signal<Local, Bits<32>>,
+    /// The index of `pick_bit`'s bit.
+    pick_index: Signal<Local, Bits<5>>,
+    /// Bit 4k: nibble k of the mask has a set bit / two or more set bits.
+    nibble_any: Signal<Local, Bits<32>>,
+    nibble_multiple: Signal<Local, Bits<32>>,
+    /// Bits 0 and 16: the same for each half of the mask.
+    half_any: Signal<Local, Bits<32>>,
+    half_multiple: Signal<Local, Bits<32>>,
+    /// The mask has two or more set bits (its lowest is not the last).
+    mask_multiple: Signal<Local, Bit>,
+    pick_now: Signal<Local, Bit>,
     lane_input: Signal<Local, Bits<18>>,
+    out_neuron: Signal<Local, Bits<10>>,
     bits_now: Signal<Local, Bits<32>>,
     spike_now: Signal<Local, Bit>,
 }
@@ -236,24 +354,60 @@ impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
             reg_vth,
             reg_bias_mant,
             reg_bias_exp,
+            factor_u,
+            factor_v,
+            bias_scaled,
+            vth_scaled,
+            last_word,
             state,
             tick_seen,
             ticked,
             touched,
             overrun_flag,
             done_toggle,
-            row_base,
+            fetch_valid,
+            fetch_row,
+            next_valid,
+            next_base,
+            streaming,
+            syn_addr,
             word,
             acc_valid,
             acc_word,
+            fetched_valid,
+            fetched_word,
+            add_valid,
+            add_word,
+            synapse_word,
+            acc_data0,
+            acc_data1,
+            acc_data2,
+            acc_data3,
             rec_index,
             rec_count,
+            rec_drained,
+            spike_entry,
+            next_group,
+            bitmap_word,
             group,
-            bias_active,
             mask,
+            mask_any,
+            bias_active,
+            pick_valid,
+            pick_group,
+            pick_bit,
+            pick_last,
+            issue_valid,
+            issue_neuron,
+            issue_last,
+            read_valid,
+            read_neuron,
+            read_last,
+            lane_valid,
+            lane_neuron,
+            lane_last,
+            in_flight,
             new_bits,
-            upd_valid,
-            upd_neuron,
             step_updates,
             out_pending,
             step_cycles,
@@ -270,7 +424,7 @@ impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
             cnt_events_out,
             cnt_sent
         );
-        clock!(self, clock, aer_in, aer_out, tick_sync);
+        clock!(self, clock, aer_in, aer_out, tick_sync, lif);
         self.synapses.clock.next = self.clock.val();
         self.acc0.read_clock.next = self.clock.val();
         self.acc0.write_clock.next = self.clock.val();
@@ -323,13 +477,17 @@ impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
                 _ => {}
             }
         }
-
-        // ---- Neuron parameters into the datapath ----
-        self.lif.factor_u.next = (4095 - bit_cast::<13, 12>(self.reg_du.q.val()));
-        self.lif.factor_v.next = (4096 - bit_cast::<13, 12>(self.reg_dv.q.val()));
-        self.lif.bias.next = (((bit_cast::<26, 13>(self.reg_bias_mant.q.val()) ^ 0x1000) - 0x1000)
+        self.factor_u.d.next = (4095 - bit_cast::<13, 12>(self.reg_du.q.val()));
+        self.factor_v.d.next = (4096 - bit_cast::<13, 12>(self.reg_dv.q.val()));
+        self.bias_scaled.d.next = (((bit_cast::<26, 13>(self.reg_bias_mant.q.val()) ^ 0x1000)
+            - 0x1000)
             << self.reg_bias_exp.q.val());
-        self.lif.vth_scaled.next = (bit_cast::<24, 17>(self.reg_vth.q.val()) << 6);
+        self.vth_scaled.d.next = (bit_cast::<24, 17>(self.reg_vth.q.val()) << 6);
+        self.last_word.d.next = bit_cast::<8, 9>(self.reg_words.q.val() - 1);
+        self.lif.factor_u.next = self.factor_u.q.val();
+        self.lif.factor_v.next = self.factor_v.q.val();
+        self.lif.bias.next = self.bias_scaled.q.val();
+        self.lif.vth_scaled.next = self.vth_scaled.q.val();
 
         // ---- AER and the tick ----
         self.aer_in.req.next = self.aer_in_req.val();
@@ -339,8 +497,6 @@ impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
         self.aer_out.ack.next = self.aer_out_ack.val();
         self.aer_out_req.next = self.aer_out.req.val();
         self.aer_out_data.next = self.aer_out.data.val();
-        self.aer_out.push.next = false;
-        self.aer_out.push_data.next = self.upd_neuron.q.val();
         self.tick_sync.sig_in.next = self.tick.val();
         self.tick_seen.d.next = self.tick_sync.sig_out.val();
         self.tick_event.next = (self.tick_sync.sig_out.val() != self.tick_seen.q.val());
@@ -358,88 +514,165 @@ impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
             self.cnt_sent.d.next = (self.cnt_sent.q.val() + 1);
         }
 
-        // ---- Memory port defaults ----
-        self.synapses.read_address.next =
-            (self.row_base.q.val() + bit_cast::<SYNAPSE_ADDR_BITS, 8>(self.word.q.val()));
-        self.acc0.read_address.next = self.word.q.val();
-        self.acc1.read_address.next = self.word.q.val();
-        self.acc2.read_address.next = self.word.q.val();
-        self.acc3.read_address.next = self.word.q.val();
-        self.acc0.write_enable.next = false;
-        self.acc1.write_enable.next = false;
-        self.acc2.write_enable.next = false;
-        self.acc3.write_enable.next = false;
-        self.acc0.write_address.next = self.acc_word.q.val();
-        self.acc1.write_address.next = self.acc_word.q.val();
-        self.acc2.write_address.next = self.acc_word.q.val();
-        self.acc3.write_address.next = self.acc_word.q.val();
+        // ---- Event fetch: F1 pops an event, F2 forms its row's base ----
+        self.spike_list.read_address.next = self.rec_index.q.val().get_bits::<10>(0);
+        self.spike_entry.d.next = self.spike_list.read_data.val();
+        // One event is in flight at a time: a fetch from the spike list at
+        // cycle s is followed by none before s + 3, so the compare of the
+        // previous cycle's counters is exact whenever it is used.
+        self.rec_drained.d.next = (self.rec_index.q.val() == self.rec_count.q.val());
+        self.fetch_start.next = ((self.state.q.val() == CoreState::Accumulate)
+            & (!self.fetch_valid.q.val())
+            & (!self.next_valid.q.val()));
+        if self.fetch_start.val() {
+            if (!self.aer_in.empty.val()) {
+                self.aer_in.pop.next = true;
+                self.fetch_row.d.next = bit_cast::<11, 10>(self.aer_in.head.val());
+                self.fetch_valid.d.next = true;
+                self.cnt_processed.d.next = (self.cnt_processed.q.val() + 1);
+            } else if (self.ticked.q.val() & (!self.rec_drained.q.val())) {
+                // spike_entry holds entry rec_index: the index has not
+                // changed for the last three cycles (one event in flight).
+                self.fetch_row.d.next =
+                    (self.reg_rec_base.q.val() + bit_cast::<11, 10>(self.spike_entry.q.val()));
+                self.fetch_valid.d.next = true;
+                self.rec_index.d.next = (self.rec_index.q.val() + 1);
+            }
+        }
+        self.row_product.next = (bit_cast::<16, 11>(self.fetch_row.q.val())
+            * bit_cast::<16, 9>(self.reg_words.q.val()));
+        if self.fetch_valid.q.val() {
+            self.next_base.d.next = self.row_product.val().get_bits::<SYNAPSE_ADDR_BITS>(0);
+            self.next_valid.d.next = true;
+            self.fetch_valid.d.next = false;
+        }
+
+        // ---- Row streamer: one synapse word per cycle ----
+        self.synapses.read_address.next = self.syn_addr.q.val();
+        self.row_end.next = (self.word.q.val() == self.last_word.q.val());
+        self.acc_valid.d.next = self.streaming.q.val();
+        self.acc_word.d.next = self.word.q.val();
+        if self.streaming.q.val() {
+            self.cnt_sops.d.next = (self.cnt_sops.q.val() + 4);
+            self.syn_addr.d.next = (self.syn_addr.q.val() + 1);
+            self.word.d.next = (self.word.q.val() + 1);
+            if self.row_end.val() {
+                self.streaming.d.next = false;
+            }
+        }
+        if (self.next_valid.q.val() & ((!self.streaming.q.val()) | self.row_end.val())) {
+            self.syn_addr.d.next = self.next_base.q.val();
+            self.word.d.next = 0.into();
+            self.streaming.d.next = true;
+            self.next_valid.d.next = false;
+        }
+
+        // ---- Accumulate pipeline: A1 reads the accumulators, A2 takes both
+        // words, A3 adds the four lanes and writes them back ----
+        self.fetched_valid.d.next = self.acc_valid.q.val();
+        self.fetched_word.d.next = self.acc_word.q.val();
+        self.add_valid.d.next = self.fetched_valid.q.val();
+        self.add_word.d.next = self.fetched_word.q.val();
+        self.synapse_word.d.next = self.synapses.read_data.val();
+        self.acc_data0.d.next = self.acc0.read_data.val();
+        self.acc_data1.d.next = self.acc1.read_data.val();
+        self.acc_data2.d.next = self.acc2.read_data.val();
+        self.acc_data3.d.next = self.acc3.read_data.val();
+        self.acc0.read_address.next = self.acc_word.q.val();
+        self.acc1.read_address.next = self.acc_word.q.val();
+        self.acc2.read_address.next = self.acc_word.q.val();
+        self.acc3.read_address.next = self.acc_word.q.val();
+        self.acc0.write_address.next = self.add_word.q.val();
+        self.acc1.write_address.next = self.add_word.q.val();
+        self.acc2.write_address.next = self.add_word.q.val();
+        self.acc3.write_address.next = self.add_word.q.val();
+        self.acc0.write_data.next = (self.acc_data0.q.val()
+            + ((bit_cast::<18, 8>(self.synapse_word.q.val().get_bits::<8>(0)) ^ 0x80) - 0x80));
+        self.acc1.write_data.next = (self.acc_data1.q.val()
+            + ((bit_cast::<18, 8>(self.synapse_word.q.val().get_bits::<8>(8)) ^ 0x80) - 0x80));
+        self.acc2.write_data.next = (self.acc_data2.q.val()
+            + ((bit_cast::<18, 8>(self.synapse_word.q.val().get_bits::<8>(16)) ^ 0x80) - 0x80));
+        self.acc3.write_data.next = (self.acc_data3.q.val()
+            + ((bit_cast::<18, 8>(self.synapse_word.q.val().get_bits::<8>(24)) ^ 0x80) - 0x80));
+        self.acc0.write_enable.next = self.add_valid.q.val();
+        self.acc1.write_enable.next = self.add_valid.q.val();
+        self.acc2.write_enable.next = self.add_valid.q.val();
+        self.acc3.write_enable.next = self.add_valid.q.val();
+        if (self.add_valid.q.val() & self.synapse_word.q.val().any()) {
+            self.touched.d.next = (self.touched.q.val()
+                | (bit_cast::<32, 1>(1.into()) << self.add_word.q.val().get_bits::<5>(3)));
+        }
+
+        // ---- Update U0: the lowest set bit of the group's mask ----
+        self.mask_rest.next = (self.mask.q.val() & (self.mask.q.val() - 1));
+        self.pick_now.next =
+            ((self.state.q.val() == CoreState::UpdateScan) & self.mask_any.q.val());
+        self.pick_valid.d.next = self.pick_now.val();
+        self.pick_group.d.next = self.group.q.val();
+        self.pick_bit.d.next = (self.mask.q.val() & (!(self.mask.q.val() - 1)));
+        // Two or more set bits, without the carry chain of mask − 1: per
+        // nibble, then per half, then for the word.
+        self.nibble_any.next = ((self.mask.q.val()
+            | (self.mask.q.val() >> 1)
+            | (self.mask.q.val() >> 2)
+            | (self.mask.q.val() >> 3))
+            & 0x1111_1111);
+        self.nibble_multiple.next = (((self.mask.q.val() & (self.mask.q.val() >> 1))
+            | (self.mask.q.val() & (self.mask.q.val() >> 2))
+            | (self.mask.q.val() & (self.mask.q.val() >> 3))
+            | ((self.mask.q.val() >> 1) & (self.mask.q.val() >> 2))
+            | ((self.mask.q.val() >> 1) & (self.mask.q.val() >> 3))
+            | ((self.mask.q.val() >> 2) & (self.mask.q.val() >> 3)))
+            & 0x1111_1111);
+        self.half_any.next = ((self.nibble_any.val()
+            | (self.nibble_any.val() >> 4)
+            | (self.nibble_any.val() >> 8)
+            | (self.nibble_any.val() >> 12))
+            & 0x0001_0001);
+        self.half_multiple.next = ((self.nibble_multiple.val()
+            | (self.nibble_multiple.val() >> 4)
+            | (self.nibble_multiple.val() >> 8)
+            | (self.nibble_multiple.val() >> 12)
+            | (self.nibble_any.val() & (self.nibble_any.val() >> 4))
+            | (self.nibble_any.val() & (self.nibble_any.val() >> 8))
+            | (self.nibble_any.val() & (self.nibble_any.val() >> 12))
+            | ((self.nibble_any.val() >> 4) & (self.nibble_any.val() >> 8))
+            | ((self.nibble_any.val() >> 4) & (self.nibble_any.val() >> 12))
+            | ((self.nibble_any.val() >> 8) & (self.nibble_any.val() >> 12)))
+            & 0x0001_0001);
+        self.mask_multiple.next = (self.half_multiple.val().any()
+            | (self.half_any.val().get_bit(0) & self.half_any.val().get_bit(16)));
+        self.pick_last.d.next = (!self.mask_multiple.val());
+
+        // ---- Update U1: the neuron's index; accumulator read ----
+        // Bit b of the index: the set bit is at a position with bit b set.
+        self.pick_index.next = ((bit_cast::<5, 1>((self.pick_bit.q.val() >> 16).any().into())
+            << 4)
+            | (bit_cast::<5, 1>(((self.pick_bit.q.val() >> 8) & 0x00FF_00FF).any().into()) << 3)
+            | (bit_cast::<5, 1>(((self.pick_bit.q.val() >> 4) & 0x0F0F_0F0F).any().into()) << 2)
+            | (bit_cast::<5, 1>(((self.pick_bit.q.val() >> 2) & 0x3333_3333).any().into()) << 1)
+            | bit_cast::<5, 1>(((self.pick_bit.q.val() >> 1) & 0x5555_5555).any().into()));
+        self.issue_valid.d.next = self.pick_valid.q.val();
+        self.issue_neuron.d.next = ((bit_cast::<10, 5>(self.pick_group.q.val()) << 5)
+            | bit_cast::<10, 5>(self.pick_index.val()));
+        self.issue_last.d.next = self.pick_last.q.val();
+        if self.issue_valid.q.val() {
+            self.acc0.read_address.next = self.issue_neuron.q.val().get_bits::<8>(2);
+            self.acc1.read_address.next = self.issue_neuron.q.val().get_bits::<8>(2);
+            self.acc2.read_address.next = self.issue_neuron.q.val().get_bits::<8>(2);
+            self.acc3.read_address.next = self.issue_neuron.q.val().get_bits::<8>(2);
+        }
+
+        // ---- Update U2: accumulator words out, state read ----
+        self.read_valid.d.next = self.issue_valid.q.val();
+        self.read_neuron.d.next = self.issue_neuron.q.val();
+        self.read_last.d.next = self.issue_last.q.val();
         self.neuron_state.read_address.next = self.dbg_neuron.val();
         self.dbg_state.next = self.neuron_state.read_data.val();
-        self.neuron_state.write_enable.next = false;
-        self.neuron_state.write_address.next = self.upd_neuron.q.val();
-        self.neuron_state.write_data.next = ((bit_cast::<49, 25>(self.lif.u_out.val()) << 24)
-            | bit_cast::<49, 24>(self.lif.v_out.val()));
-        self.active.read_address.next = self.group.q.val();
-        self.active.write_address.next = self.group.q.val();
-        self.active.write_enable.next = false;
-        self.spike_list.read_address.next = self.rec_index.q.val().get_bits::<10>(0);
-        self.spike_list.write_address.next = self.rec_count.q.val().get_bits::<10>(0);
-        self.spike_list.write_data.next = self.upd_neuron.q.val();
-        self.spike_list.write_enable.next = false;
-        self.acc_valid.d.next = false;
-        self.upd_valid.d.next = false;
-
-        // ---- Accumulate pipeline, second stage: add the four lanes ----
-        self.acc0.write_data.next = (self.acc0.read_data.val()
-            + ((bit_cast::<18, 8>(self.synapses.read_data.val().get_bits::<8>(0)) ^ 0x80) - 0x80));
-        self.acc1.write_data.next = (self.acc1.read_data.val()
-            + ((bit_cast::<18, 8>(self.synapses.read_data.val().get_bits::<8>(8)) ^ 0x80) - 0x80));
-        self.acc2.write_data.next = (self.acc2.read_data.val()
-            + ((bit_cast::<18, 8>(self.synapses.read_data.val().get_bits::<8>(16)) ^ 0x80) - 0x80));
-        self.acc3.write_data.next = (self.acc3.read_data.val()
-            + ((bit_cast::<18, 8>(self.synapses.read_data.val().get_bits::<8>(24)) ^ 0x80) - 0x80));
-        if (self.acc_valid.q.val() & self.synapses.read_data.val().any()) {
-            self.touched.d.next = (self.touched.q.val()
-                | (bit_cast::<32, 1>(1.into()) << self.acc_word.q.val().get_bits::<5>(3)));
-        }
-        if self.acc_valid.q.val() {
-            self.acc0.write_enable.next = true;
-            self.acc1.write_enable.next = true;
-            self.acc2.write_enable.next = true;
-            self.acc3.write_enable.next = true;
-        }
-
-        // ---- Update pipeline, second stage: LIF, write-back, spikes ----
-        self.lane_input.next = self.acc0.read_data.val();
-        match self.upd_neuron.q.val().get_bits::<2>(0).index() {
-            1 => {
-                self.lane_input.next = self.acc1.read_data.val();
-            }
-            2 => {
-                self.lane_input.next = self.acc2.read_data.val();
-            }
-            3 => {
-                self.lane_input.next = self.acc3.read_data.val();
-            }
-            _ => {}
-        }
-        self.lif.a_in.next = self.lane_input.val();
-        self.lif.u_in.next = self.neuron_state.read_data.val().get_bits::<25>(24);
-        self.lif.v_in.next = self.neuron_state.read_data.val().get_bits::<24>(0);
-        self.spike_now.next = (self.upd_valid.q.val() & self.lif.spike.val());
-        self.bits_now.next = self.new_bits.q.val();
-        if (self.upd_valid.q.val() & self.lif.nonzero.val()) {
-            self.bits_now.next = (self.new_bits.q.val()
-                | (bit_cast::<32, 1>(1.into()) << self.upd_neuron.q.val().get_bits::<5>(0)));
-        }
-        self.new_bits.d.next = self.bits_now.val();
-        // The bitmap word is written only in UpdateWriteBack; this default
-        // keeps the combinational block free of a latch.
-        self.active.write_data.next = self.bits_now.val();
-        if self.upd_valid.q.val() {
-            self.neuron_state.write_enable.next = true;
-            // The accumulator of the updated neuron is cleared for the next step.
-            match self.upd_neuron.q.val().get_bits::<2>(0).index() {
+        if self.read_valid.q.val() {
+            self.neuron_state.read_address.next = self.read_neuron.q.val();
+            // The accumulator of the neuron is cleared for the next step.
+            match self.read_neuron.q.val().get_bits::<2>(0).index() {
                 0 => {
                     self.acc0.write_enable.next = true;
                 }
@@ -453,17 +686,67 @@ impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
                     self.acc3.write_enable.next = true;
                 }
             }
-            self.acc0.write_address.next = self.upd_neuron.q.val().get_bits::<8>(2);
-            self.acc1.write_address.next = self.upd_neuron.q.val().get_bits::<8>(2);
-            self.acc2.write_address.next = self.upd_neuron.q.val().get_bits::<8>(2);
-            self.acc3.write_address.next = self.upd_neuron.q.val().get_bits::<8>(2);
+            self.acc0.write_address.next = self.read_neuron.q.val().get_bits::<8>(2);
+            self.acc1.write_address.next = self.read_neuron.q.val().get_bits::<8>(2);
+            self.acc2.write_address.next = self.read_neuron.q.val().get_bits::<8>(2);
+            self.acc3.write_address.next = self.read_neuron.q.val().get_bits::<8>(2);
             self.acc0.write_data.next = 0.into();
             self.acc1.write_data.next = 0.into();
             self.acc2.write_data.next = 0.into();
             self.acc3.write_data.next = 0.into();
         }
+
+        // ---- Update U3: the neuron's lane and state into the datapath ----
+        self.lane_valid.d.next = self.read_valid.q.val();
+        self.lane_neuron.d.next = self.read_neuron.q.val();
+        self.lane_last.d.next = self.read_last.q.val();
+        self.lane_input.next = self.acc_data0.q.val();
+        match self.lane_neuron.q.val().get_bits::<2>(0).index() {
+            1 => {
+                self.lane_input.next = self.acc_data1.q.val();
+            }
+            2 => {
+                self.lane_input.next = self.acc_data2.q.val();
+            }
+            3 => {
+                self.lane_input.next = self.acc_data3.q.val();
+            }
+            _ => {}
+        }
+        self.lif.u_in.next = self.neuron_state.read_data.val().get_bits::<25>(24);
+        self.lif.v_in.next = self.neuron_state.read_data.val().get_bits::<24>(0);
+        self.lif.a_in.next = self.lane_input.val();
+        self.lif.valid_in.next = self.lane_valid.q.val();
+        self.lif.tag_in.next = ((bit_cast::<11, 1>(self.lane_last.q.val().into()) << 10)
+            | bit_cast::<11, 10>(self.lane_neuron.q.val()));
+
+        // ---- Update out: write-back, bitmap, spikes ----
+        self.out_neuron.next = self.lif.tag_out.val().get_bits::<10>(0);
+        self.neuron_state.write_enable.next = self.lif.valid_out.val();
+        self.neuron_state.write_address.next = self.out_neuron.val();
+        self.neuron_state.write_data.next = ((bit_cast::<49, 25>(self.lif.u_out.val()) << 24)
+            | bit_cast::<49, 24>(self.lif.v_out.val()));
+        self.bits_now.next = self.new_bits.q.val();
+        if (self.lif.valid_out.val() & self.lif.nonzero.val()) {
+            self.bits_now.next = (self.new_bits.q.val()
+                | (bit_cast::<32, 1>(1.into()) << self.out_neuron.val().get_bits::<5>(0)));
+        }
+        self.new_bits.d.next = self.bits_now.val();
+        self.active.write_address.next = self.out_neuron.val().get_bits::<5>(5);
+        self.active.write_data.next = self.bits_now.val();
+        self.active.write_enable.next = false;
+        if (self.lif.valid_out.val() & self.lif.tag_out.val().get_bit(10)) {
+            // The group's last neuron: its bit is in the word written.
+            self.active.write_enable.next = true;
+            self.new_bits.d.next = 0.into();
+        }
+        self.spike_now.next = (self.lif.valid_out.val() & self.lif.spike.val());
+        self.aer_out.push.next = self.spike_now.val();
+        self.aer_out.push_data.next = self.out_neuron.val();
+        self.spike_list.write_address.next = self.rec_count.q.val().get_bits::<10>(0);
+        self.spike_list.write_data.next = self.out_neuron.val();
+        self.spike_list.write_enable.next = false;
         if self.spike_now.val() {
-            self.aer_out.push.next = true;
             self.cnt_events_out.d.next = (self.cnt_events_out.q.val() + 1);
             if self.reg_rec_en.q.val() {
                 self.spike_list.write_enable.next = true;
@@ -477,135 +760,108 @@ impl<const SYNAPSE_ADDR_BITS: usize, const SPRAM: bool> Logic
         if ((!self.spike_now.val()) & self.aer_out.sent.val()) {
             self.out_pending.d.next = (self.out_pending.q.val() - 1);
         }
-
-        // ---- Lowest set bit of the group mask ----
-        self.lowest.next = 0.into();
-        for i in 0..32 {
-            if self.mask.q.val().get_bit(31 - i) {
-                self.lowest.next = (31 - i).to_bits();
-            }
+        // Updates issued minus updates out.
+        if (self.pick_now.val() & (!self.lif.valid_out.val())) {
+            self.in_flight.d.next = (self.in_flight.q.val() + 1);
+        }
+        if ((!self.pick_now.val()) & self.lif.valid_out.val()) {
+            self.in_flight.d.next = (self.in_flight.q.val() - 1);
         }
 
         // ---- Control ----
-        self.acc_neuron_word.next = ((bit_cast::<8, 5>(self.group.q.val()) << 3)
-            | bit_cast::<8, 3>(self.lowest.val().get_bits::<3>(2)));
-        self.row.next = bit_cast::<11, 10>(self.aer_in.head.val());
-        if (self.state.q.val() == CoreState::FetchRecurrent) {
-            self.row.next =
-                (self.reg_rec_base.q.val() + bit_cast::<11, 10>(self.spike_list.read_data.val()));
-        }
-        self.row_product.next =
-            (bit_cast::<16, 11>(self.row.val()) * bit_cast::<16, 9>(self.reg_words.q.val()));
         if (self.state.q.val() != CoreState::Idle) {
             self.cnt_busy.d.next = (self.cnt_busy.q.val() + 1);
             self.step_cycles.d.next = (self.step_cycles.q.val() + 1);
         }
-        if ((self.state.q.val() == CoreState::Fetch)
-            | (self.state.q.val() == CoreState::FetchRecurrent)
-            | (self.state.q.val() == CoreState::Row))
-        {
+        if (self.state.q.val() == CoreState::Accumulate) {
             self.cnt_accumulate.d.next = (self.cnt_accumulate.q.val() + 1);
         }
+        self.accumulate_idle.next = (self.aer_in.empty.val()
+            & (!self.fetch_valid.q.val())
+            & (!self.next_valid.q.val())
+            & (!self.streaming.q.val()));
+        // The group scan: in UpdateScan, bitmap_word holds the word of group
+        // next_group and the bitmap RAM shows the word of next_group + 1,
+        // read the cycle before. A group cycle (mask empty) loads the next
+        // group and reads one word further ahead. Before the scan, word 0 is
+        // read (UpdateStart takes it) and then word 1.
+        self.group_cycle.next =
+            ((self.state.q.val() == CoreState::UpdateScan) & (!self.mask_any.q.val()));
+        self.active.read_address.next = 0.into();
+        if (self.state.q.val() == CoreState::UpdateStart) {
+            self.active.read_address.next = 1.into();
+        }
+        if (self.state.q.val() == CoreState::UpdateScan) {
+            self.active.read_address.next = bit_cast::<5, 6>(self.next_group.q.val() + 1);
+        }
+        if self.group_cycle.val() {
+            self.active.read_address.next = bit_cast::<5, 6>(self.next_group.q.val() + 2);
+        }
         // A group is visited in full if it received input or the bias is on.
-        self.visit_group.next =
-            (self.bias_active.q.val() | self.touched.q.val().get_bit(self.group.q.val().index()));
+        self.visit_group.next = (self.bias_active.q.val()
+            | self
+                .touched
+                .q
+                .val()
+                .get_bit(self.next_group.q.val().get_bits::<5>(0).index()));
         match self.state.q.val() {
             CoreState::Idle => {
                 if (self.ticked.q.val() | (!self.aer_in.empty.val())) {
-                    self.state.d.next = CoreState::Fetch;
+                    self.state.d.next = CoreState::Accumulate;
                 }
             }
-            CoreState::Fetch => {
-                self.word.d.next = 0.into();
-                if (!self.aer_in.empty.val()) {
-                    self.aer_in.pop.next = true;
-                    self.row_base.d.next = self.row_product.val().get_bits::<SYNAPSE_ADDR_BITS>(0);
-                    self.cnt_processed.d.next = (self.cnt_processed.q.val() + 1);
-                    self.state.d.next = CoreState::Row;
-                } else if self.ticked.q.val() {
-                    if (self.rec_index.q.val() != self.rec_count.q.val()) {
-                        self.state.d.next = CoreState::FetchRecurrent;
-                    } else {
-                        self.active.read_address.next = 0.into();
-                        self.group.d.next = 0.into();
+            CoreState::Accumulate => {
+                if self.accumulate_idle.val() {
+                    if (!self.ticked.q.val()) {
+                        self.state.d.next = CoreState::Idle;
+                    } else if (self.rec_drained.q.val()
+                        & (!self.acc_valid.q.val())
+                        & (!self.fetched_valid.q.val())
+                        & (!self.add_valid.q.val()))
+                    {
+                        // Every row is in the accumulators.
                         self.state.d.next = CoreState::UpdateStart;
                     }
-                } else {
-                    self.state.d.next = CoreState::Idle;
-                }
-            }
-            CoreState::FetchRecurrent => {
-                self.row_base.d.next = self.row_product.val().get_bits::<SYNAPSE_ADDR_BITS>(0);
-                self.rec_index.d.next = (self.rec_index.q.val() + 1);
-                self.state.d.next = CoreState::Row;
-            }
-            CoreState::Row => {
-                self.acc_valid.d.next = true;
-                self.acc_word.d.next = self.word.q.val();
-                self.cnt_sops.d.next = (self.cnt_sops.q.val() + 4);
-                self.word.d.next = (self.word.q.val() + 1);
-                if (bit_cast::<9, 8>(self.word.q.val()) == (self.reg_words.q.val() - 1)) {
-                    self.state.d.next = CoreState::Fetch;
                 }
             }
             CoreState::UpdateStart => {
-                // The bitmap word of group 0 is being read.
+                // Bitmap word 0 was read in the last cycle of Accumulate.
+                self.bitmap_word.d.next = self.active.read_data.val();
+                self.next_group.d.next = 0.into();
+                self.mask.d.next = 0.into();
+                self.mask_any.d.next = false;
                 self.rec_index.d.next = 0.into();
                 self.rec_count.d.next = 0.into();
                 self.step_updates.d.next = 0.into();
                 self.bias_active.d.next = self.reg_bias_mant.q.val().any();
-                self.state.d.next = CoreState::UpdateGroup;
+                self.state.d.next = CoreState::UpdateScan;
             }
-            CoreState::UpdateGroup => {
-                self.new_bits.d.next = 0.into();
-                self.mask.d.next = self.active.read_data.val();
-                if self.visit_group.val() {
-                    self.mask.d.next = 0xFFFF_FFFF_u64.into();
-                }
-                if (self.active.read_data.val().any() | self.visit_group.val()) {
-                    self.state.d.next = CoreState::UpdateNeuron;
-                } else if (bit_cast::<6, 5>(self.group.q.val()) == (self.reg_groups.q.val() - 1)) {
-                    self.state.d.next = CoreState::UpdateEnd;
+            CoreState::UpdateScan => {
+                if self.group_cycle.val() {
+                    if (self.next_group.q.val() == self.reg_groups.q.val()) {
+                        self.state.d.next = CoreState::UpdateDrain;
+                    } else {
+                        self.group.d.next = self.next_group.q.val().get_bits::<5>(0);
+                        self.next_group.d.next = (self.next_group.q.val() + 1);
+                        self.bitmap_word.d.next = self.active.read_data.val();
+                        self.mask.d.next = self.bitmap_word.q.val();
+                        if self.visit_group.val() {
+                            self.mask.d.next = 0xFFFF_FFFF_u64.into();
+                        }
+                        self.mask_any.d.next =
+                            (self.bitmap_word.q.val().any() | self.visit_group.val());
+                    }
                 } else {
-                    self.group.d.next = (self.group.q.val() + 1);
-                    self.active.read_address.next = (self.group.q.val() + 1);
+                    self.mask.d.next = self.mask_rest.val();
+                    self.mask_any.d.next = self.mask_multiple.val();
+                    self.step_updates.d.next = (self.step_updates.q.val() + 1);
+                    self.cnt_updates.d.next = (self.cnt_updates.q.val() + 1);
                 }
             }
-            CoreState::UpdateNeuron => {
-                self.upd_neuron.d.next = ((bit_cast::<10, 5>(self.group.q.val()) << 5)
-                    | bit_cast::<10, 5>(self.lowest.val()));
-                self.neuron_state.read_address.next = ((bit_cast::<10, 5>(self.group.q.val())
-                    << 5)
-                    | bit_cast::<10, 5>(self.lowest.val()));
-                self.acc0.read_address.next = self.acc_neuron_word.val();
-                self.acc1.read_address.next = self.acc_neuron_word.val();
-                self.acc2.read_address.next = self.acc_neuron_word.val();
-                self.acc3.read_address.next = self.acc_neuron_word.val();
-                self.upd_valid.d.next = true;
-                self.mask.d.next =
-                    (self.mask.q.val() & (!(bit_cast::<32, 1>(1.into()) << self.lowest.val())));
-                self.step_updates.d.next = (self.step_updates.q.val() + 1);
-                self.cnt_updates.d.next = (self.cnt_updates.q.val() + 1);
-                if ((self.mask.q.val() & (!(bit_cast::<32, 1>(1.into()) << self.lowest.val())))
-                    == 0)
-                {
-                    self.state.d.next = CoreState::UpdateWriteBack;
+            CoreState::UpdateDrain => {
+                if (self.in_flight.q.val() == 0) {
+                    self.state.d.next = CoreState::WaitOutput;
                 }
-            }
-            CoreState::UpdateWriteBack => {
-                // The group's last neuron is in the second stage now.
-                self.active.write_enable.next = true;
-                self.active.write_data.next = self.bits_now.val();
-                if (bit_cast::<6, 5>(self.group.q.val()) == (self.reg_groups.q.val() - 1)) {
-                    self.state.d.next = CoreState::UpdateEnd;
-                } else {
-                    self.group.d.next = (self.group.q.val() + 1);
-                    self.active.read_address.next = (self.group.q.val() + 1);
-                    self.state.d.next = CoreState::UpdateGroup;
-                }
-            }
-            CoreState::UpdateEnd => {
-                self.state.d.next = CoreState::WaitOutput;
             }
             CoreState::WaitOutput => {
                 if (self.out_pending.q.val() == 0) {

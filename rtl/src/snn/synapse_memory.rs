@@ -1,28 +1,45 @@
 //! The synapse memory of the core: 2^A words of 32 bits (four int8
-//! synapses, layout in [`super::config`]), one synchronous read port and one
-//! write port on one clock.
+//! synapses, layout in [`super::config`]), one read port and one write port
+//! on one clock. A read takes [`SYNAPSE_READ_LATENCY`] = 2 cycles:
+//! `read_data` shows `mem[read_address]` two rising edges after the address
+//! was presented, through a register behind the RAM's own read register, so
+//! that no logic follows a RAM output (a DP16KD's clock-to-output without
+//! its output register, which Yosys 0.23 never enables, is 5.8 ns).
 //!
 //! Two Verilog forms, chosen by the const parameter `SPRAM`:
 //!
-//! - `SPRAM = false` (ECP5 build, simulation): a behavioural array
-//!   `reg [31:0] mem[2^A-1:0]` with a registered read, which Yosys infers as
-//!   block RAM (DP16KD on the ECP5), like rust-hdl's `RAM`.
+//! - `SPRAM = false` (ECP5 build, simulation): behavioural arrays with a
+//!   registered read, which Yosys infers as block RAM (DP16KD on the ECP5,
+//!   16 k × 1 each), in banks of 2^[`BANK_ADDR_BITS`] words; each bank's
+//!   output has its own register (placed next to its block RAMs), and the
+//!   bank selected by the address's high bits (registered alongside) is
+//!   muxed out of those registers. One 64 k-word memory would put the
+//!   4 : 1 bank mux, and the routing across the chip to it, between the
+//!   block RAMs' outputs and the first register. The banks carry Yosys'
+//!   `no_rw_check` attribute: the core never reads a word in a cycle that
+//!   writes it (synapses are written only through the configuration port,
+//!   while the core is idle), so Yosys need not build the read-during-write
+//!   bypass (a registered address compare and a mux) that it would
+//!   otherwise put between each block RAM and its output register.
 //! - `SPRAM = true` (iCE40 UP5K build): a [`Wrapper`] around two
 //!   `SB_SPRAM256KA` single-port RAMs (16 k × 16 bits each, 256 kbit) side by
-//!   side, bits 15…0 and 31…16 of the word; A ≤ 14. A single-port RAM has one
-//!   address: it is `write_address` in a cycle with `write_enable`, else
-//!   `read_address`. 64 k int8 synapses (512 kbit) do not fit the UP5K's
-//!   120 kbit of EBR, so they go to two of its four SPRAMs.
+//!   side, bits 15…0 and 31…16 of the word, and a 32-bit register behind
+//!   them; A ≤ 14. A single-port RAM has one address: it is `write_address`
+//!   in a cycle with `write_enable`, else `read_address`. 64 k int8 synapses
+//!   (512 kbit) do not fit the UP5K's 120 kbit of EBR, so they go to two of
+//!   its four SPRAMs.
 //!
 //! The Rust model (what the cycle simulation runs) is one behavioural model
-//! for both: `read_data` takes `mem[read_address]` at each rising edge, and
-//! `mem[write_address]` takes `write_data` when `write_enable` is high.
-//! The SPRAM differs in one respect: in the cycle after a write its
-//! `DATAOUT` is undefined (`16'bx` in Yosys' model). The core writes synapses
-//! only through the configuration port while idle and uses `read_data` only
-//! in the cycle after a row read, so the difference never reaches it. The
-//! Icarus co-simulation in `sim/tests/synapse_memory_cosim.rs` runs the
-//! wrapper against Yosys' SB_SPRAM256KA simulation model and this model.
+//! for both: at each rising edge `read_data` takes the word read at the
+//! previous edge and `mem[read_address]` is read (before the write of the
+//! same edge); `mem[write_address]` takes `write_data` when `write_enable`
+//! is high. The SPRAM differs in one respect: the read issued in a cycle
+//! with a write is undefined (`16'bx` in Yosys' model). The core writes
+//! synapses only through the configuration port while idle and uses
+//! `read_data` only for the reads of a row, so the difference never reaches
+//! it. The Icarus co-simulation in `sim/tests/synapse_memory_cosim.rs` runs
+//! both forms against this model (the SPRAM form also on Yosys'
+//! SB_SPRAM256KA simulation model).
 //!
 //! The wrapper's Verilog carries a behavioural SB_SPRAM256KA for simulators
 //! and Verilator, inside `ifndef SYNTHESIS`: Yosys (which defines SYNTHESIS)
@@ -31,22 +48,31 @@
 use rust_hdl::prelude::*;
 use std::collections::BTreeMap;
 
+/// Cycles from `read_address` to its `read_data`.
+pub const SYNAPSE_READ_LATENCY: usize = 2;
+/// Address bits of one bank of the block-RAM form (2^14 words: 32 DP16KD
+/// of 16 k × 1).
+pub const BANK_ADDR_BITS: usize = 14;
+
 #[derive(LogicBlock, Default)]
 pub struct SynapseMemory<const A: usize, const SPRAM: bool> {
     pub clock: Signal<In, Clock>,
     pub read_address: Signal<In, Bits<A>>,
-    /// `mem[read_address]` of the previous rising edge.
+    /// `mem[read_address]` of two rising edges before.
     pub read_data: Signal<Out, Bits<32>>,
     pub write_address: Signal<In, Bits<A>>,
     pub write_data: Signal<In, Bits<32>>,
     pub write_enable: Signal<In, Bit>,
     _sim: BTreeMap<u64, Bits<32>>,
+    /// The word read at the last rising edge (the RAM's read register).
+    _read_stage: Bits<32>,
 }
 
 impl<const A: usize, const SPRAM: bool> Logic for SynapseMemory<A, SPRAM> {
     fn update(&mut self) {
         if self.clock.pos_edge() {
-            self.read_data.next = self
+            self.read_data.next = self._read_stage;
+            self._read_stage = self
                 ._sim
                 .get(&self.read_address.val().to_u64())
                 .copied()
@@ -66,19 +92,7 @@ impl<const A: usize, const SPRAM: bool> Logic for SynapseMemory<A, SPRAM> {
         if SPRAM {
             spram_verilog(A)
         } else {
-            Verilog::Custom(format!(
-                "\
-reg[31:0] mem[{last}:0];
-
-always @(posedge clock) begin
-   read_data <= mem[read_address];
-   if (write_enable) begin
-      mem[write_address] <= write_data;
-   end
-end
-",
-                last = (1u64 << A) - 1
-            ))
+            Verilog::Custom(bram_verilog(A))
         }
     }
 
@@ -135,6 +149,60 @@ endmodule
 `endif
 ";
 
+/// The block-RAM form for 2^a words: one bank below 2^BANK_ADDR_BITS
+/// words, else 2^(a − BANK_ADDR_BITS) banks of 2^BANK_ADDR_BITS, each with
+/// its own output register, muxed by the registered bank number.
+fn bram_verilog(a: usize) -> String {
+    let bank_bits = a.min(BANK_ADDR_BITS);
+    let select_bits = a - bank_bits;
+    let banks = 1usize << select_bits;
+    let last = (1u64 << bank_bits) - 1;
+    let mut v = String::new();
+    let mut edge = String::new();
+    for b in 0..banks {
+        v.push_str(&format!(
+            "(* no_rw_check *)\nreg[31:0] bank{b}[{last}:0];\nreg[31:0] bank{b}_read;\nreg[31:0] bank{b}_hold;\n"
+        ));
+        let write = if select_bits == 0 {
+            "write_enable".to_string()
+        } else {
+            format!(
+                "write_enable && (write_address[{}:{bank_bits}] == {select_bits}'d{b})",
+                a - 1
+            )
+        };
+        edge.push_str(&format!(
+            "   bank{b}_read <= bank{b}[read_address[{}:0]];\n   bank{b}_hold <= bank{b}_read;\n\
+   if ({write}) begin\n      bank{b}[write_address[{}:0]] <= write_data;\n   end\n",
+            bank_bits - 1,
+            bank_bits - 1
+        ));
+    }
+    if select_bits == 0 {
+        v.push_str(&format!(
+            "\nalways @(posedge clock) begin\n{edge}end\n\nalways @(*) read_data = bank0_hold;\n"
+        ));
+        return v;
+    }
+    v.push_str(&format!(
+        "reg[{s}:0] bank_read;\nreg[{s}:0] bank_hold;\n\nalways @(posedge clock) begin\n{edge}\
+   bank_read <= read_address[{}:{bank_bits}];\n   bank_hold <= bank_read;\nend\n\n\
+always @(*) begin\n   case (bank_hold)\n",
+        a - 1,
+        s = select_bits - 1
+    ));
+    for b in 0..banks {
+        let arm = if b + 1 == banks {
+            "default".to_string()
+        } else {
+            format!("{select_bits}'d{b}")
+        };
+        v.push_str(&format!("      {arm}: read_data = bank{b}_hold;\n"));
+    }
+    v.push_str("   endcase\nend\n");
+    v
+}
+
 fn spram_verilog(a: usize) -> Verilog {
     assert!(
         a <= 14,
@@ -156,12 +224,14 @@ fn spram_verilog(a: usize) -> Verilog {
         format!(
             "SB_SPRAM256KA {name}(.ADDRESS(sp_address), .DATAIN(write_data[{hi}:{lo}]), \
 .MASKWREN(4'hf), .WREN(write_enable), .CHIPSELECT(1'b1), .CLOCK(clock), \
-.STANDBY(1'b0), .SLEEP(1'b0), .POWEROFF(1'b1), .DATAOUT(read_data[{hi}:{lo}]));\n"
+.STANDBY(1'b0), .SLEEP(1'b0), .POWEROFF(1'b1), .DATAOUT(sp_data[{hi}:{lo}]));\n"
         )
     };
+    let output = "wire [31:0] sp_data;\nreg [31:0] read_hold;\n\
+always @(posedge clock) read_hold <= sp_data;\nassign read_data = read_hold;\n";
     Verilog::Wrapper(Wrapper {
         code: format!(
-            "{address}{}{}",
+            "{address}{}{}{output}",
             instance("spram_lo", 15, 0),
             instance("spram_hi", 31, 16)
         ),

@@ -1,16 +1,4 @@
-//! Interleaving two clock domains (the host's and the core's), and settling
-//! a rust-hdl circuit directly for combinational unit tests.
-
-use rust_hdl::prelude::*;
-
-/// Propagates changes until the circuit settles; panics on a combinational
-/// loop that does not converge (a design error).
-pub fn settle<B: Block>(uut: &mut B) {
-    assert!(
-        simulate(uut, 100),
-        "the circuit did not settle within 100 passes"
-    );
-}
+//! Interleaving two clock domains (the host's and the core's).
 
 /// Which clock edge comes next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
