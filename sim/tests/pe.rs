@@ -1,6 +1,7 @@
 //! Unit tests of the GEMM processing element, written as a spec:
 //! set inputs, tick, get outputs.
 
+use rtl::common::dsp::DSP_LATENCY;
 use rtl::ssm::pe::Pe;
 use rust_hdl::prelude::*;
 use sim::clock::Clocked;
@@ -51,13 +52,12 @@ fn load_weight(b: &mut Bench, buf: bool, w: i8) {
     b.settle().unwrap();
 }
 
-/// One valid activation through the PE: returns p_out after the edge.
-fn mac(b: &mut Bench, sel: bool, a: i8, p_in: i32) -> i32 {
-    idle(&mut b.uut);
+/// Presents one valid activation for a cycle and checks that it (with its
+/// select bit) is forwarded east one edge later.
+fn send_activation(b: &mut Bench, sel: bool, a: i8) {
     b.uut.a_valid_in.next = true;
     b.uut.a_sel_in.next = sel;
     b.uut.a_in.next = i8_bits(a);
-    b.uut.p_in.next = i32_bits(p_in);
     b.tick().unwrap();
     assert!(b.uut.a_valid_out.val(), "valid travels with the activation");
     assert_eq!(
@@ -66,6 +66,22 @@ fn mac(b: &mut Bench, sel: bool, a: i8, p_in: i32) -> i32 {
         "select travels with the activation"
     );
     assert_eq!(get_i8(b.uut.a_out.val()), a, "activation is forwarded east");
+}
+
+/// One valid activation through the PE: its product meets the partial sum
+/// `p_in` presented [`DSP_LATENCY`] cycles after the activation; returns
+/// p_out after that edge.
+fn mac(b: &mut Bench, sel: bool, a: i8, p_in: i32) -> i32 {
+    idle(&mut b.uut);
+    send_activation(b, sel, a);
+    idle(&mut b.uut);
+    for _ in 1..DSP_LATENCY {
+        b.tick().unwrap();
+        assert!(!b.uut.p_valid_out.val(), "the product is not out yet");
+    }
+    b.uut.p_in.next = i32_bits(p_in);
+    b.tick().unwrap();
+    assert!(b.uut.p_valid_out.val(), "the activation's sum is out");
     get_i32(b.uut.p_out.val())
 }
 
@@ -115,11 +131,15 @@ fn bubbles_hold_the_sum_and_travel_on() {
     b.uut.p_in.next = i32_bits(7);
     b.tick().unwrap();
     assert!(!b.uut.a_valid_out.val(), "the bubble travels on");
-    assert_eq!(
-        get_i32(b.uut.p_out.val()),
-        42,
-        "an invalid slot changes no sum"
-    );
+    for _ in 0..DSP_LATENCY {
+        b.tick().unwrap();
+        assert!(!b.uut.p_valid_out.val());
+        assert_eq!(
+            get_i32(b.uut.p_out.val()),
+            42,
+            "an invalid slot changes no sum"
+        );
+    }
 }
 
 #[test]
@@ -157,17 +177,34 @@ fn preload_burst_keeps_the_first_word_and_retags_the_next() {
     assert_eq!(mac(&mut b, true, 3, 0), 33);
 }
 
-/// Every int8 × int8 pair, streamed back to back, against i32 arithmetic.
+/// Every int8 × int8 pair, streamed back to back (one activation per
+/// cycle, each partial sum presented [`DSP_LATENCY`] cycles after its
+/// activation), against i32 arithmetic.
 #[test]
 fn exhaustive_int8_products() {
     let mut b = bench();
+    let p_of = |a: i8| (a as i32) * 1_000_003;
     for w in i8::MIN..=i8::MAX {
-        load_weight(&mut b, (w as u8) & 1 == 1, w);
         let sel = (w as u8) & 1 == 1;
-        for a in i8::MIN..=i8::MAX {
-            let p_in = (a as i32) * 1_000_003;
-            let got = mac(&mut b, sel, a, p_in);
-            assert_eq!(got, p_in.wrapping_add(a as i32 * w as i32), "a={a} w={w}");
+        load_weight(&mut b, sel, w);
+        let stream: Vec<i8> = (i8::MIN..=i8::MAX).collect();
+        for cycle in 0..stream.len() + DSP_LATENCY {
+            idle(&mut b.uut);
+            if let Some(&a) = stream.get(cycle) {
+                b.uut.a_valid_in.next = true;
+                b.uut.a_sel_in.next = sel;
+                b.uut.a_in.next = i8_bits(a);
+            }
+            let done = cycle.checked_sub(DSP_LATENCY).map(|i| stream[i]);
+            if let Some(a) = done {
+                b.uut.p_in.next = i32_bits(p_of(a));
+            }
+            b.tick().unwrap();
+            if let Some(a) = done {
+                assert!(b.uut.p_valid_out.val(), "a={a} w={w}");
+                let want = p_of(a).wrapping_add(a as i32 * w as i32);
+                assert_eq!(get_i32(b.uut.p_out.val()), want, "a={a} w={w}");
+            }
         }
     }
 }
