@@ -56,11 +56,12 @@
 //! bubbles travel through the array. `p_valid_out` marks the partial sum
 //! that a valid activation produced.
 
+use crate::common::delay_line::DelayLine;
 use crate::common::dsp::{DspProduct, DSP_LATENCY};
 use rust_hdl::prelude::*;
 
 /// One weight-stationary MAC cell with a double-buffered weight.
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct Pe {
     pub clock: Signal<In, Clock>,
     // West → east: activation and its control.
@@ -95,9 +96,9 @@ pub struct Pe {
     a_sel: DFF<Bit>,
     psum: DFF<Bits<32>>,
     p_valid: DFF<Bit>,
-    /// The valid bit beside the product: `prod_valid[i]` is `a_valid_in`
-    /// of i + 1 cycles ago.
-    prod_valid: [DFF<Bit>; DSP_LATENCY],
+    /// The valid bit beside the product: `a_valid_in` of [`DSP_LATENCY`]
+    /// cycles ago.
+    prod_valid: DelayLine<Bit>,
     /// a · weight[sel], signed, [`DSP_LATENCY`] cycles after `a_in`.
     pub mul: DspProduct<8, 8, 16, true>,
     w: DFF<Bits<8>>,
@@ -110,6 +111,49 @@ pub struct Pe {
     product_ext: Signal<Local, Bits<32>>,
 }
 
+impl Default for Pe {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            a_in: Default::default(),
+            a_valid_in: Default::default(),
+            a_sel_in: Default::default(),
+            a_out: Default::default(),
+            a_valid_out: Default::default(),
+            a_sel_out: Default::default(),
+            p_in: Default::default(),
+            p_out: Default::default(),
+            p_valid_out: Default::default(),
+            w_in: Default::default(),
+            w_valid_in: Default::default(),
+            w_first_in: Default::default(),
+            w_buf_in: Default::default(),
+            w_out: Default::default(),
+            w_valid_out: Default::default(),
+            w_first_out: Default::default(),
+            w_buf_out: Default::default(),
+            weight0_out: Default::default(),
+            weight1_out: Default::default(),
+            weight0: Default::default(),
+            weight1: Default::default(),
+            a: Default::default(),
+            a_valid: Default::default(),
+            a_sel: Default::default(),
+            psum: Default::default(),
+            p_valid: Default::default(),
+            prod_valid: DelayLine::new(DSP_LATENCY),
+            mul: Default::default(),
+            w: Default::default(),
+            w_valid: Default::default(),
+            w_first: Default::default(),
+            w_buf: Default::default(),
+            promote: Default::default(),
+            weight: Default::default(),
+            product_ext: Default::default(),
+        }
+    }
+}
+
 impl Logic for Pe {
     #[hdl_gen]
     fn update(&mut self) {
@@ -118,9 +162,7 @@ impl Logic for Pe {
             w_buf, promote
         );
         self.mul.clock.next = self.clock.val();
-        for i in 0..DSP_LATENCY {
-            self.prod_valid[i].clock.next = self.clock.val();
-        }
+        self.prod_valid.clock.next = self.clock.val();
         // The weight register chosen by the select bit riding with the
         // activation; both enter the product's operand registers.
         self.weight.next = self.weight0.q.val();
@@ -130,10 +172,7 @@ impl Logic for Pe {
         self.mul.a.next = self.a_in.val();
         self.mul.b.next = self.weight.val();
         // The valid bit travels beside the product.
-        self.prod_valid[0].d.next = self.a_valid_in.val();
-        for i in 1..DSP_LATENCY {
-            self.prod_valid[i].d.next = self.prod_valid[i - 1].q.val();
-        }
+        self.prod_valid.inp.next = self.a_valid_in.val();
         // The 16-bit signed product, sign-extended to 32 bits.
         self.product_ext.next = bit_cast::<32, 16>(self.mul.p.val());
         if self.mul.p.val().get_bit(15) {
@@ -147,11 +186,9 @@ impl Logic for Pe {
             self.a.d.next = self.a_in.val();
         }
         // Partial sum: only for the product of a valid activation.
-        for i in (DSP_LATENCY - 1)..DSP_LATENCY {
-            self.p_valid.d.next = self.prod_valid[i].q.val();
-            if self.prod_valid[i].q.val() {
-                self.psum.d.next = (self.p_in.val() + self.product_ext.val());
-            }
+        self.p_valid.d.next = self.prod_valid.out.val();
+        if self.prod_valid.out.val() {
+            self.psum.d.next = (self.p_in.val() + self.product_ext.val());
         }
         // Weight preload: capture the word tagged `first`, forward the others.
         self.w_valid.d.next = false;
