@@ -4,8 +4,9 @@
 //! the hardware is loaded with) into modelled operand buffers, starts the
 //! core, serves its read and write ports cycle by cycle and returns y and the
 //! final state with the hardware performance counters. Buffers behave like
-//! block RAMs: one-cycle read latency, a read in the same cycle as a write to
-//! the same word returns the old word; they hold zero-padded tiles (reads
+//! the scan system's block RAMs: a word comes back
+//! [`BUFFER_READ_LATENCY`] cycles after its read, a read in the same cycle
+//! as a write to the same word returns the old word; they hold zero-padded tiles (reads
 //! past the matrix edges return zero, writes to padded rows are dropped).
 //!
 //! A run can be cut into chunks of Lc time steps ([`ScanOptions::chunk`]):
@@ -26,7 +27,9 @@ use crate::engine::{self, request, ClockPort, Engine, EngineError, EngineKind, I
 use crate::run_error::{ArrayMode, RunError};
 use golden::ssm::fixed::FixedScanInputs;
 use rand::Rng as _;
+use rtl::ssm::scan_core::BUFFER_READ_LATENCY;
 use rtl::ssm::{ScanArray, ScanCore, MAX_DIM};
+use std::collections::VecDeque;
 use std::io::Write;
 use std::time::Instant;
 
@@ -383,8 +386,10 @@ fn drive(
     let expected_total = cfg.chunked_cycles(l, d, n, lc);
     let mut cycles = 0u64;
     let mut hw_total = Counters::default();
-    let mut acc_rd = vec![None; cfg.rows];
-    let mut h0 = vec![0i64; cfg.cols];
+    // Words on their way back from the buffers, oldest first: the reads of
+    // the last BUFFER_READ_LATENCY − 1 cycles (empty when there were none).
+    let mut in_flight: VecDeque<Vec<(In, i64)>> =
+        (1..BUFFER_READ_LATENCY).map(|_| Vec::new()).collect();
     // One core job per chunk of Lc steps: t0 is the chunk's first step.
     for t0 in (0..l).step_by(lc) {
         let len = lc.min(l - t0);
@@ -418,18 +423,39 @@ fn drive(
             }
             control::cycle_checkpoint(cycles, expected_total, started)
                 .map_err(|s| RunError::Stopped { cycles: s.cycles })?;
-            // This cycle's requests; reads see the memories before this cycle's writes.
-            let row_rd = request(e, p.row_rd);
-            let bc_rd = request(e, p.bc_rd);
-            let a2_rd = request(e, p.a2_rd);
-            for (r, (slot, &ports)) in acc_rd.iter_mut().zip(&p.acc_rd).enumerate() {
-                *slot = request(e, ports).map(|(t, d0)| Buffers::at(&buf.acc, d, len, t, d0 + r));
-            }
-            if let Some((ch, n0)) = a2_rd {
-                for (c, h) in h0.iter_mut().enumerate() {
-                    *h = Buffers::at(&buf.state, n, d, ch, n0 + c);
+            // This cycle's reads, of the memories before this cycle's writes.
+            let mut words = Vec::new();
+            if let Some((t, d0)) = request(e, p.row_rd) {
+                for r in 0..cfg.rows {
+                    let ch = d0 + r;
+                    let z = x.z.as_ref().map_or(0, |z| Buffers::at(z, d, l, t0 + t, ch));
+                    words.extend([
+                        (p.u[r], Buffers::at(&x.u, d, l, t0 + t, ch)),
+                        (p.delta[r], Buffers::at(&x.delta, d, l, t0 + t, ch)),
+                        (p.z[r], z),
+                        (p.bias[r], Buffers::at(&x.delta_bias, d, 1, 0, ch)),
+                        (p.skip[r], Buffers::at(&x.skip, d, 1, 0, ch)),
+                    ]);
                 }
             }
+            if let Some((t, n0)) = request(e, p.bc_rd) {
+                for c in 0..cfg.cols {
+                    words.push((p.b[c], Buffers::at(&x.b, n, l, t0 + t, n0 + c)));
+                    words.push((p.c[c], Buffers::at(&x.c, n, l, t0 + t, n0 + c)));
+                }
+            }
+            if let Some((ch, n0)) = request(e, p.a2_rd) {
+                for c in 0..cfg.cols {
+                    words.push((p.a2[c], Buffers::at(&x.a2, n, d, ch, n0 + c)));
+                    words.push((p.h0[c], Buffers::at(&buf.state, n, d, ch, n0 + c)));
+                }
+            }
+            for r in 0..cfg.rows {
+                if let Some((t, d0)) = request(e, p.acc_rd[r]) {
+                    words.push((p.acc_rd_data[r], Buffers::at(&buf.acc, d, len, t, d0 + r)));
+                }
+            }
+            in_flight.push_back(words);
             for r in 0..cfg.rows {
                 if let Some((t, d0)) = request(e, p.acc_wr[r]) {
                     if t < len && d0 + r < d {
@@ -453,34 +479,9 @@ fn drive(
             }
             p.clock.rise(e)?;
             cycles += 1;
-            // Read data returns in the next cycle.
-            if let Some((t, d0)) = row_rd {
-                for r in 0..cfg.rows {
-                    let ch = d0 + r;
-                    e.set(p.u[r], word(Buffers::at(&x.u, d, l, t0 + t, ch)));
-                    e.set(p.delta[r], word(Buffers::at(&x.delta, d, l, t0 + t, ch)));
-                    let z = x.z.as_ref().map_or(0, |z| Buffers::at(z, d, l, t0 + t, ch));
-                    e.set(p.z[r], word(z));
-                    e.set(p.bias[r], word(Buffers::at(&x.delta_bias, d, 1, 0, ch)));
-                    e.set(p.skip[r], word(Buffers::at(&x.skip, d, 1, 0, ch)));
-                }
-            }
-            if let Some((t, n0)) = bc_rd {
-                for c in 0..cfg.cols {
-                    e.set(p.b[c], word(Buffers::at(&x.b, n, l, t0 + t, n0 + c)));
-                    e.set(p.c[c], word(Buffers::at(&x.c, n, l, t0 + t, n0 + c)));
-                }
-            }
-            if let Some((ch, n0)) = a2_rd {
-                for (c, &h) in h0.iter().enumerate() {
-                    e.set(p.a2[c], word(Buffers::at(&x.a2, n, d, ch, n0 + c)));
-                    e.set(p.h0[c], word(h));
-                }
-            }
-            for (port, v) in p.acc_rd_data.iter().zip(&acc_rd) {
-                if let Some(v) = v {
-                    e.set(*port, word(*v));
-                }
+            // The words read BUFFER_READ_LATENCY cycles ago.
+            for (port, v) in in_flight.pop_front().unwrap_or_default() {
+                e.set(port, word(v));
             }
         }
         hw_total += p.counters.read(e);

@@ -233,7 +233,7 @@ fn vcd_trace_streams_every_signal() {
 }
 
 /// The default workload (L=256, D=128, N=16) on the default 4×4 array:
-/// 32,838 cycles in one job, 33,048 in chunks of 64 (the host system's
+/// 32,839 cycles in one job, 33,052 in chunks of 64 (the host system's
 /// schedule). `make scan-default` runs it in release mode.
 #[test]
 #[ignore = "long: run with `make scan-default`"]

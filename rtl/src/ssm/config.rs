@@ -61,9 +61,9 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// the sequencer 115.
 ///
 /// Default workload L=256, D=128, N=16: 32 folds of 256 tokens × 4 slots,
-/// 32,838 cycles, 99.79 % PE utilization ([`ScanArray::cycles`]); in the
+/// 32,839 cycles, 99.79 % PE utilization ([`ScanArray::cycles`]); in the
 /// host system's chunks of 64 tokens (the state saved to block RAM between
-/// chunks), 4 jobs of 8,262 cycles, 99.15 % ([`ScanArray::chunked_cycles`]).
+/// chunks), 4 jobs of 8,263 cycles, 99.14 % ([`ScanArray::chunked_cycles`]).
 pub const DEFAULT_SCAN_ARRAY: ScanArray = ScanArray { rows: 4, cols: 4 };
 
 /// The shape of the scan-mode array and the closed form of its schedule
@@ -230,18 +230,18 @@ mod tests {
     fn scan_cycles_in_one_job_and_in_chunks() {
         let a = ScanArray::new(4, 4);
         // Default workload: 32 folds of 16 channels × 4 states, each 4·256
-        // token slots; KR + job_tail = 16 + 54 = 70 cycles more (the tail
-        // is the state drain: drain_start + C + KR = 34 + 4 + 16).
-        assert_eq!(job_tail(4, 4), 54);
+        // token slots; KR + job_tail = 16 + 55 = 71 cycles more (the tail
+        // is the state drain: drain_start + C + KR = 35 + 4 + 16).
+        assert_eq!(job_tail(4, 4), 55);
         assert_eq!(a.folds(128, 16), 32);
-        assert_eq!(a.cycles(256, 128, 16), 70 + 1024 + 31 * 1024);
-        // Four chunks of 64: four jobs of 70 + 256 + 31·256 = 8,262 cycles.
-        assert_eq!(a.chunked_cycles(256, 128, 16, 64), 4 * 8262);
+        assert_eq!(a.cycles(256, 128, 16), 71 + 1024 + 31 * 1024);
+        // Four chunks of 64: four jobs of 71 + 256 + 31·256 = 8,263 cycles.
+        assert_eq!(a.chunked_cycles(256, 128, 16, 64), 4 * 8263);
         assert!(a.predicted_utilization(256, 128, 16) > 0.997);
         // Short jobs wait K(R + 1) = 20 slots per fold for the state drain.
         assert_eq!(a.fold_period(2), 20);
         assert_eq!(a.bubble_cycles(2, 32, 4), 12);
-        assert_eq!(a.cycles(2, 32, 4), 70 + 20 + 8);
+        assert_eq!(a.cycles(2, 32, 4), 71 + 20 + 8);
         // A remainder chunk: 10 = 4 + 4 + 2.
         assert_eq!(
             a.chunked_cycles(10, 8, 4, 4),

@@ -26,8 +26,9 @@
 //! a2 and h0 preload during the current one (double buffered).
 //!
 //! **Timing.** The sequencer's registered token outputs drive the row read
-//! in cycle s + 1 (slot issued in s); the words return in h = s + 2 and,
-//! with the token's control (registered once more), enter the row heads,
+//! in cycle s + 1 (slot issued in s); the words return
+//! [`BUFFER_READ_LATENCY`] cycles later, in h = s + 3, and, with the
+//! token's control (delayed as much), enter the row heads,
 //! whose token leaves [`HEAD_LATENCY`] = 11 cycles later; row r's token is
 //! skewed by r + 1 and reaches PE(r, c) at h + 12 + r + c. The B/C read and
 //! the preload reads are issued HEAD_LATENCY cycles after their slots, so
@@ -51,8 +52,8 @@
 //! slots, then the drain of the last fold or its last y, whichever ends
 //! later ([`job_tail`]). See [`super::ScanArray::cycles`].
 //!
-//! Buffers are outside the core, with a block RAM's one-cycle read latency,
-//! zero past the matrix edges (zero-padded tiles); writes to padded rows or
+//! Buffers are outside the core, with a read latency of
+//! [`BUFFER_READ_LATENCY`] cycles, zero past the matrix edges (zero-padded tiles); writes to padded rows or
 //! states are dropped by the buffer or land in its padding. Padded cells
 //! (B = C = a2 = 0, h0 = 0) keep h = 0 and add nothing; the busy-PE counter
 //! counts only real (d, n) cells. Every input from a buffer meets a
@@ -68,8 +69,15 @@ use super::scan_units::y_finish::Y_LATENCY;
 use crate::common::delay_line::DelayLine;
 use rust_hdl::prelude::*;
 
+/// Cycles from a read address on the core's ports to its word on the data
+/// ports, for every buffer: the block RAM's registered read, then a register
+/// beside the block RAM ([`super::ScanSystem`]). An ECP5 DP16KD's data come
+/// 5.8 ns after the clock; the second register keeps the route from the
+/// block RAM to the array, across the die, in a cycle of its own.
+pub const BUFFER_READ_LATENCY: usize = 2;
+
 /// Cycles from a slot's issue to its token at PE(0, 0).
-const TOKEN_TO_PE: usize = 3 + HEAD_LATENCY;
+const TOKEN_TO_PE: usize = 2 + BUFFER_READ_LATENCY + HEAD_LATENCY;
 
 /// Cycles from a fold's last slot to the first read of its final states in
 /// column 0: after the last of them was stored (slot 0 of row R − 1 is the
@@ -111,7 +119,8 @@ pub struct ScanCore<const R: usize, const C: usize> {
     /// Buffer back-pressure: no read can be issued this cycle.
     pub stall: Signal<In, Bit>,
     /// Row read: time step `rd_t`, channels `rd_d0 .. rd_d0 + R` of u, delta, z
-    /// (L×D) and of delta_bias, D (per channel). Q6.10 words, next cycle.
+    /// (L×D) and of delta_bias, D (per channel). Q6.10 words,
+    /// [`BUFFER_READ_LATENCY`] cycles later.
     pub rd_en: Signal<Out, Bit>,
     pub rd_t: Signal<Out, Bits<16>>,
     pub rd_d0: Signal<Out, Bits<16>>,
@@ -120,14 +129,16 @@ pub struct ScanCore<const R: usize, const C: usize> {
     pub z_data: [Signal<In, Bits<16>>; R],
     pub bias_data: [Signal<In, Bits<16>>; R],
     pub skip_data: [Signal<In, Bits<16>>; R],
-    /// B/C read: time step `bc_rd_t`, states `bc_rd_n0 .. + C`. Q6.10, next cycle.
+    /// B/C read: time step `bc_rd_t`, states `bc_rd_n0 .. + C`. Q6.10,
+    /// [`BUFFER_READ_LATENCY`] cycles later.
     pub bc_rd_en: Signal<Out, Bit>,
     pub bc_rd_t: Signal<Out, Bits<16>>,
     pub bc_rd_n0: Signal<Out, Bits<16>>,
     pub b_data: [Signal<In, Bits<16>>; C],
     pub c_data: [Signal<In, Bits<16>>; C],
     /// a2 and initial-state read: channel `a2_rd_d`, states `a2_rd_n0 .. + C`;
-    /// a2 (UQ6.10) and h0 (Q12.20, used only with `resume`) next cycle.
+    /// a2 (UQ6.10) and h0 (Q12.20, used only with `resume`)
+    /// [`BUFFER_READ_LATENCY`] cycles later.
     pub a2_rd_en: Signal<Out, Bit>,
     pub a2_rd_d: Signal<Out, Bits<16>>,
     pub a2_rd_n0: Signal<Out, Bits<16>>,
@@ -217,16 +228,16 @@ pub struct ScanCore<const R: usize, const C: usize> {
     last_slot_offset: Constant<Bits<16>>,
     drain_words: Constant<Bits<16>>,
     tail_end: Constant<Bits<16>>,
-    // The token's control in the cycle its operands arrive.
-    h_valid: DFF<Bit>,
-    h_first: DFF<Bit>,
-    h_last: DFF<Bit>,
-    h_sel: DFF<Bit>,
-    h_slot: DFF<Bits<2>>,
-    h_nfirst: DFF<Bit>,
-    h_nlast: DFF<Bit>,
-    h_t: DFF<Bits<16>>,
-    h_d0: DFF<Bits<16>>,
+    // The token's control, delayed to the cycle its operands arrive.
+    h_valid: DelayLine<Bit>,
+    h_first: DelayLine<Bit>,
+    h_last: DelayLine<Bit>,
+    h_sel: DelayLine<Bit>,
+    h_slot: DelayLine<Bits<2>>,
+    h_nfirst: DelayLine<Bit>,
+    h_nlast: DelayLine<Bit>,
+    h_t: DelayLine<Bits<16>>,
+    h_d0: DelayLine<Bits<16>>,
     busy_q: DFF<Bit>,
     tail: DFF<Bits<16>>,
     softplus_q: DFF<Bit>,
@@ -332,10 +343,10 @@ impl<const R: usize, const C: usize> Default for ScanCore<R, C> {
             a2_en: DelayLine::new(HEAD_LATENCY),
             a2_d: DelayLine::new(HEAD_LATENCY),
             a2_n0: DelayLine::new(HEAD_LATENCY),
-            pre_valid: DelayLine::new(HEAD_LATENCY + 1),
-            pre_first: DelayLine::new(HEAD_LATENCY + 1),
-            pre_buf: DelayLine::new(HEAD_LATENCY + 1),
-            pre_slot: DelayLine::new(HEAD_LATENCY + 1),
+            pre_valid: DelayLine::new(HEAD_LATENCY + BUFFER_READ_LATENCY),
+            pre_first: DelayLine::new(HEAD_LATENCY + BUFFER_READ_LATENCY),
+            pre_buf: DelayLine::new(HEAD_LATENCY + BUFFER_READ_LATENCY),
+            pre_slot: DelayLine::new(HEAD_LATENCY + BUFFER_READ_LATENCY),
             col_b: lines(C, skew),
             col_c: lines(C, skew),
             col_a2: lines(C, skew),
@@ -360,15 +371,15 @@ impl<const R: usize, const C: usize> Default for ScanCore<R, C> {
             last_slot_offset: Constant::new((((SLOTS - 1) * R) as u64).into()),
             drain_words: Constant::new(((SLOTS * R) as u64).into()),
             tail_end: Constant::new(((job_tail(R, C) - 1) as u64).into()),
-            h_valid: Default::default(),
-            h_first: Default::default(),
-            h_last: Default::default(),
-            h_sel: Default::default(),
-            h_slot: Default::default(),
-            h_nfirst: Default::default(),
-            h_nlast: Default::default(),
-            h_t: Default::default(),
-            h_d0: Default::default(),
+            h_valid: DelayLine::new(BUFFER_READ_LATENCY),
+            h_first: DelayLine::new(BUFFER_READ_LATENCY),
+            h_last: DelayLine::new(BUFFER_READ_LATENCY),
+            h_sel: DelayLine::new(BUFFER_READ_LATENCY),
+            h_slot: DelayLine::new(BUFFER_READ_LATENCY),
+            h_nfirst: DelayLine::new(BUFFER_READ_LATENCY),
+            h_nlast: DelayLine::new(BUFFER_READ_LATENCY),
+            h_t: DelayLine::new(BUFFER_READ_LATENCY),
+            h_d0: DelayLine::new(BUFFER_READ_LATENCY),
             busy_q: Default::default(),
             tail: Default::default(),
             softplus_q: Default::default(),
@@ -390,12 +401,13 @@ impl<const R: usize, const C: usize> Logic for ScanCore<R, C> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, h_valid, h_first, h_last, h_sel, h_slot, h_nfirst, h_nlast, h_t, h_d0,
-            busy_q, tail, softplus_q, gate_q, resume_q, dr_on, dr_k, dr_r, dr_j, dr_d0, dr_n0
+            self, clock, busy_q, tail, softplus_q, gate_q, resume_q, dr_on, dr_k, dr_r, dr_j,
+            dr_d0, dr_n0
         );
         clock!(self, clock, seq, mesh, perf, bc_en, bc_t, bc_n0, a2_en, a2_d, a2_n0);
         clock!(self, clock, pre_valid, pre_first, pre_buf, pre_slot, dr_go, dr_go_d0, dr_go_n0);
         clock!(self, clock, st_en0, st_d00, st_n00);
+        clock!(self, clock, h_valid, h_first, h_last, h_sel, h_slot, h_nfirst, h_nlast, h_t, h_d0);
         for i in 0..R {
             self.heads[i].clock.next = self.clock.val();
             self.ends[i].clock.next = self.clock.val();
@@ -455,15 +467,15 @@ impl<const R: usize, const C: usize> Logic for ScanCore<R, C> {
         self.rd_en.next = self.seq.tok_valid.val();
         self.rd_t.next = self.seq.tok_t.val();
         self.rd_d0.next = self.seq.tok_d0.val();
-        self.h_valid.d.next = self.seq.tok_valid.val();
-        self.h_first.d.next = self.seq.tok_first.val();
-        self.h_last.d.next = self.seq.tok_last.val();
-        self.h_sel.d.next = self.seq.tok_sel.val();
-        self.h_slot.d.next = self.seq.tok_slot.val();
-        self.h_nfirst.d.next = self.seq.tok_nfirst.val();
-        self.h_nlast.d.next = self.seq.tok_nlast.val();
-        self.h_t.d.next = self.seq.tok_t.val();
-        self.h_d0.d.next = self.seq.tok_d0.val();
+        self.h_valid.inp.next = self.seq.tok_valid.val();
+        self.h_first.inp.next = self.seq.tok_first.val();
+        self.h_last.inp.next = self.seq.tok_last.val();
+        self.h_sel.inp.next = self.seq.tok_sel.val();
+        self.h_slot.inp.next = self.seq.tok_slot.val();
+        self.h_nfirst.inp.next = self.seq.tok_nfirst.val();
+        self.h_nlast.inp.next = self.seq.tok_nlast.val();
+        self.h_t.inp.next = self.seq.tok_t.val();
+        self.h_d0.inp.next = self.seq.tok_d0.val();
         // B/C read and preload read, HEAD_LATENCY cycles after their slots.
         self.bc_en.inp.next = self.seq.tok_valid.val();
         self.bc_t.inp.next = self.seq.tok_t.val();
@@ -484,12 +496,12 @@ impl<const R: usize, const C: usize> Logic for ScanCore<R, C> {
         for i in 0..R {
             // Row head: operands from the buffers, the control registered once.
             self.heads[i].softplus.next = self.softplus_q.q.val();
-            self.heads[i].valid_in.next = self.h_valid.q.val();
-            self.heads[i].first_in.next = self.h_first.q.val();
-            self.heads[i].last_in.next = self.h_last.q.val();
-            self.heads[i].sel_in.next = self.h_sel.q.val();
-            self.heads[i].slot_in.next = self.h_slot.q.val();
-            self.heads[i].nfirst_in.next = self.h_nfirst.q.val();
+            self.heads[i].valid_in.next = self.h_valid.out.val();
+            self.heads[i].first_in.next = self.h_first.out.val();
+            self.heads[i].last_in.next = self.h_last.out.val();
+            self.heads[i].sel_in.next = self.h_sel.out.val();
+            self.heads[i].slot_in.next = self.h_slot.out.val();
+            self.heads[i].nfirst_in.next = self.h_nfirst.out.val();
             self.heads[i].u.next = self.u_data[i].val();
             self.heads[i].delta.next = self.delta_data[i].val();
             self.heads[i].bias.next = self.bias_data[i].val();
@@ -535,11 +547,11 @@ impl<const R: usize, const C: usize> Logic for ScanCore<R, C> {
         }
         // The token's side band: row 0's from its operands' cycle, row r's
         // one cycle after row r − 1's.
-        self.sb_valid[0].inp.next = self.h_valid.q.val();
-        self.sb_nfirst[0].inp.next = self.h_nfirst.q.val();
-        self.sb_nlast[0].inp.next = self.h_nlast.q.val();
-        self.sb_t[0].inp.next = self.h_t.q.val();
-        self.sb_d0[0].inp.next = self.h_d0.q.val();
+        self.sb_valid[0].inp.next = self.h_valid.out.val();
+        self.sb_nfirst[0].inp.next = self.h_nfirst.out.val();
+        self.sb_nlast[0].inp.next = self.h_nlast.out.val();
+        self.sb_t[0].inp.next = self.h_t.out.val();
+        self.sb_d0[0].inp.next = self.h_d0.out.val();
         for i in 1..R {
             self.sb_valid[i].inp.next = self.sb_valid[i - 1].out.val();
             self.sb_nfirst[i].inp.next = self.sb_nfirst[i - 1].out.val();

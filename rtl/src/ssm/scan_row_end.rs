@@ -6,13 +6,14 @@
 //! The token's side band (valid, first/last state tile, t, the sub-tile's
 //! first channel d0, z) arrives [`SIDE_BAND_LEAD`] cycles before the
 //! row's partial sum, in time for silu(z); the accumulator read of (t, d0)
-//! is issued two cycles before the partial sum (its word is registered one
-//! cycle before), the accumulator write follows one cycle after it and the
-//! y write [`Y_LATENCY`] cycles after it. Row r's channel is d0 + r (the
-//! buffers are banked by row). A read and the write of the same (t, d) by
+//! is issued [`BUFFER_READ_LATENCY`] + 1 cycles before the partial sum (its
+//! word is registered one cycle before), the accumulator write follows one
+//! cycle after it and the y write [`Y_LATENCY`] cycles after it. Row r's
+//! channel is d0 + r (the buffers are banked by row). A read and the write of the same (t, d) by
 //! the next state tile are at least one fold period (≥ 20 cycles) apart, so
 //! the accumulator needs no forwarding.
 
+use super::scan_core::BUFFER_READ_LATENCY;
 use super::scan_units::silu::{SiluUnit, SILU_LATENCY};
 use super::scan_units::y_finish::{YFinish, Y_LATENCY};
 use crate::common::delay_line::DelayLine;
@@ -21,7 +22,7 @@ use rust_hdl::prelude::*;
 /// Cycles from the side band to the partial sum.
 pub const SIDE_BAND_LEAD: usize = SILU_LATENCY;
 /// Cycles from the partial sum back to the accumulator read.
-const ACC_READ_LEAD: usize = 2;
+const ACC_READ_LEAD: usize = BUFFER_READ_LATENCY + 1;
 
 /// Row end: y accumulation over state tiles, rounding and the SiLU gate.
 #[derive(LogicBlock)]
@@ -39,7 +40,8 @@ pub struct ScanRowEnd {
     pub z_in: Signal<In, Bits<16>>,
     /// The row's partial sum, Q.30.
     pub psum_in: Signal<In, Bits<64>>,
-    /// y accumulator read (data back next cycle on `acc_rd_data`).
+    /// y accumulator read (data back on `acc_rd_data` [`BUFFER_READ_LATENCY`]
+    /// cycles later).
     pub acc_rd_en: Signal<Out, Bit>,
     pub acc_rd_t: Signal<Out, Bits<16>>,
     pub acc_rd_d0: Signal<Out, Bits<16>>,

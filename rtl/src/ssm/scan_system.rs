@@ -37,9 +37,15 @@
 //! chunk for t = 0…Lc−1, d = 0…D−1 (row-major Lc×D), or, with `out_state`
 //! high, the state h[d, n] (row-major D×N, Q12.20 in the low 32 bits), one
 //! word per handshake (`out_valid` & `out_ready`), `out_last` on the final
-//! word. The reader is a three-state machine (address, RAM latency, hold):
-//! one word per three cycles at most; readout is not on a scan's critical
-//! path.
+//! word. The reader is a small state machine (address, the buffers' read
+//! latency, latch, hold): one word per four cycles at most; readout is not
+//! on a scan's critical path.
+//!
+//! **Read latency.** Every block RAM's read data goes through a register
+//! beside it before any logic (the core's ports, the resume gate, the
+//! reader's bank select), so every buffer reads in
+//! [`BUFFER_READ_LATENCY`] = 2 cycles: the DP16KD's own output has no
+//! register in Yosys' mapping and comes 5.8 ns after the clock.
 //!
 //! **Block RAM** (Yosys `synth_ecp5` maps each bank to DP16KD, 18 kbit):
 //! the default [`DefaultScanSystem`]`<4, 4>` has A = 11, T = 6, S = 8:
@@ -52,8 +58,8 @@
 //! the row, column, acc and y buffers (88 → 176 DP16KD), 256 with the rest
 //! and the core, over the 208. At 64 a chunk of the default workload is 32
 //! folds of 64 tokens in four slots, so the fixed per-job cost (the first
-//! preload and the last fold's tail, K·R + job_tail = 70 cycles) is 0.8 %
-//! of a chunk's 8,262.
+//! preload and the last fold's tail, K·R + job_tail = 71 cycles) is 0.9 %
+//! of a chunk's 8,263.
 //!
 //! Yosys 0.23 `synth_ecp5` of `DefaultScanSystem<4, 4>` (`make
 //! synth-scan-system`): 12,846 LUT4 + 4,441 CCU2C + 320 TRELLIS_DPR16X4 +
@@ -75,8 +81,9 @@
 //! `(d0 · ⌈2^16/R⌉) >> 16` ([`FieldAddr`]); a constant product, a shift for
 //! the default power-of-two R and C.
 
-use super::scan_core::ScanCore;
+use super::scan_core::{ScanCore, BUFFER_READ_LATENCY};
 use super::tile_addr::FieldAddr;
+use crate::common::delay_line::DelayLine;
 use rust_hdl::prelude::*;
 
 /// Address bits per bank of the default scan system.
@@ -138,6 +145,15 @@ pub struct ScanSystem<
     pub state_ram: Vec<RAM<Bits<32>, A>>,
     pub acc_ram: Vec<RAM<Bits<64>, A>>,
     pub y_ram: Vec<RAM<Bits<32>, A>>,
+    /// The register beside each block RAM: its read data, one cycle later
+    /// (the buffers' read latency is [`BUFFER_READ_LATENCY`]).
+    row_rd: Vec<DelayLine<Bits<48>>>,
+    chan_rd: Vec<DelayLine<Bits<32>>>,
+    col_rd: Vec<DelayLine<Bits<32>>>,
+    a2_rd: Vec<DelayLine<Bits<16>>>,
+    state_rd: Vec<DelayLine<Bits<32>>>,
+    acc_rd: Vec<DelayLine<Bits<64>>>,
+    y_rd: Vec<DelayLine<Bits<32>>>,
     pub row_at: FieldAddr,
     pub chan_at: FieldAddr,
     pub col_at: FieldAddr,
@@ -155,10 +171,14 @@ pub struct ScanSystem<
     l_q: DFF<Bits<16>>,
     d_q: DFF<Bits<16>>,
     n_q: DFF<Bits<16>>,
-    // Reader: state 0 idle, 1 address, 2 RAM latency, 3 hold. It walks a
-    // rd_rows × rd_cols matrix (y: Lc × D over R banks; state: D × N over C):
-    // rd_t the row, rd_d the column = rd_d0 + rd_r, rd_r the bank.
-    rd_state: DFF<Bits<2>>,
+    // Reader: state 0 idle, 1 address, then the buffers' read latency up to
+    // `rd_latch` (the word is taken from the register beside its bank),
+    // `rd_hold` (the word on the stream). It walks a rd_rows × rd_cols
+    // matrix (y: Lc × D over R banks; state: D × N over C): rd_t the row,
+    // rd_d the column = rd_d0 + rd_r, rd_r the bank.
+    rd_state: DFF<Bits<3>>,
+    rd_latch: Constant<Bits<3>>,
+    rd_hold: Constant<Bits<3>>,
     rd_st: DFF<Bit>,
     rd_t: DFF<Bits<16>>,
     rd_d0: DFF<Bits<16>>,
@@ -179,6 +199,11 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
     fn default() -> Self {
         assert!(A <= 16, "bank addresses are at most 16 bits");
         assert!(T < A && S < A, "the tile fields need address bits");
+        fn beside_rams<W: Synth>(banks: usize) -> Vec<DelayLine<W>> {
+            (0..banks)
+                .map(|_| DelayLine::new(BUFFER_READ_LATENCY - 1))
+                .collect()
+        }
         Self {
             clock: Default::default(),
             wr_valid: Default::default(),
@@ -213,6 +238,13 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             state_ram: (0..C).map(|_| RAM::default()).collect(),
             acc_ram: (0..R).map(|_| RAM::default()).collect(),
             y_ram: (0..R).map(|_| RAM::default()).collect(),
+            row_rd: beside_rams(R),
+            chan_rd: beside_rams(R),
+            col_rd: beside_rams(C),
+            a2_rd: beside_rams(C),
+            state_rd: beside_rams(C),
+            acc_rd: beside_rams(R),
+            y_rd: beside_rams(R),
             row_at: FieldAddr::new(R, T),
             chan_at: FieldAddr::new(R, 0),
             col_at: FieldAddr::new(C, T),
@@ -232,6 +264,8 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             d_q: Default::default(),
             n_q: Default::default(),
             rd_state: Default::default(),
+            rd_latch: Constant::new(((1 + BUFFER_READ_LATENCY) as u64).into()),
+            rd_hold: Constant::new(((2 + BUFFER_READ_LATENCY) as u64).into()),
             rd_st: Default::default(),
             rd_t: Default::default(),
             rd_d0: Default::default(),
@@ -295,9 +329,11 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             self.row_ram[i].write_enable.next = (((self.wr_valid.val() & self.idle.val())
                 & (self.wr_buf.val() == 0))
                 & (self.wr_bank.val() == self.lane_id[i].val()));
-            self.core.u_data[i].next = self.row_ram[i].read_data.val().get_bits::<16>(0);
-            self.core.delta_data[i].next = self.row_ram[i].read_data.val().get_bits::<16>(16);
-            self.core.z_data[i].next = self.row_ram[i].read_data.val().get_bits::<16>(32);
+            self.row_rd[i].clock.next = self.clock.val();
+            self.row_rd[i].inp.next = self.row_ram[i].read_data.val();
+            self.core.u_data[i].next = self.row_rd[i].out.val().get_bits::<16>(0);
+            self.core.delta_data[i].next = self.row_rd[i].out.val().get_bits::<16>(16);
+            self.core.z_data[i].next = self.row_rd[i].out.val().get_bits::<16>(32);
             self.chan_ram[i].read_clock.next = self.clock.val();
             self.chan_ram[i].write_clock.next = self.clock.val();
             self.chan_ram[i].read_address.next = self.chan_at.addr.val().get_bits::<A>(0);
@@ -306,8 +342,10 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             self.chan_ram[i].write_enable.next = (((self.wr_valid.val() & self.idle.val())
                 & (self.wr_buf.val() == 1))
                 & (self.wr_bank.val() == self.lane_id[i].val()));
-            self.core.bias_data[i].next = self.chan_ram[i].read_data.val().get_bits::<16>(0);
-            self.core.skip_data[i].next = self.chan_ram[i].read_data.val().get_bits::<16>(16);
+            self.chan_rd[i].clock.next = self.clock.val();
+            self.chan_rd[i].inp.next = self.chan_ram[i].read_data.val();
+            self.core.bias_data[i].next = self.chan_rd[i].out.val().get_bits::<16>(0);
+            self.core.skip_data[i].next = self.chan_rd[i].out.val().get_bits::<16>(16);
             // y accumulator: the row end's own read and write ports.
             self.acc_ram[i].read_clock.next = self.clock.val();
             self.acc_ram[i].write_clock.next = self.clock.val();
@@ -319,7 +357,9 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             self.acc_ram[i].write_address.next = self.acc_wr_at[i].addr.val().get_bits::<A>(0);
             self.acc_ram[i].write_data.next = self.core.acc_wr_data[i].val();
             self.acc_ram[i].write_enable.next = self.core.acc_wr_en[i].val();
-            self.core.acc_rd_data[i].next = self.acc_ram[i].read_data.val();
+            self.acc_rd[i].clock.next = self.clock.val();
+            self.acc_rd[i].inp.next = self.acc_ram[i].read_data.val();
+            self.core.acc_rd_data[i].next = self.acc_rd[i].out.val();
             // y: written by the core, read by the output stream.
             self.y_ram[i].read_clock.next = self.clock.val();
             self.y_ram[i].write_clock.next = self.clock.val();
@@ -329,6 +369,8 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             self.y_ram[i].write_data.next = self.core.y_wr_data[i].val();
             self.y_ram[i].write_enable.next = self.core.y_wr_en[i].val();
             self.y_ram[i].read_address.next = self.out_at.addr.val().get_bits::<A>(0);
+            self.y_rd[i].clock.next = self.clock.val();
+            self.y_rd[i].inp.next = self.y_ram[i].read_data.val();
         }
         for j in 0..C {
             self.col_ram[j].read_clock.next = self.clock.val();
@@ -339,8 +381,10 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             self.col_ram[j].write_enable.next = (((self.wr_valid.val() & self.idle.val())
                 & (self.wr_buf.val() == 2))
                 & (self.wr_bank.val() == self.lane_id[j].val()));
-            self.core.b_data[j].next = self.col_ram[j].read_data.val().get_bits::<16>(0);
-            self.core.c_data[j].next = self.col_ram[j].read_data.val().get_bits::<16>(16);
+            self.col_rd[j].clock.next = self.clock.val();
+            self.col_rd[j].inp.next = self.col_ram[j].read_data.val();
+            self.core.b_data[j].next = self.col_rd[j].out.val().get_bits::<16>(0);
+            self.core.c_data[j].next = self.col_rd[j].out.val().get_bits::<16>(16);
             self.a2_ram[j].read_clock.next = self.clock.val();
             self.a2_ram[j].write_clock.next = self.clock.val();
             self.a2_ram[j].read_address.next = self.a2_at.addr.val().get_bits::<A>(0);
@@ -349,7 +393,9 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             self.a2_ram[j].write_enable.next = (((self.wr_valid.val() & self.idle.val())
                 & (self.wr_buf.val() == 3))
                 & (self.wr_bank.val() == self.lane_id[j].val()));
-            self.core.a2_data[j].next = self.a2_ram[j].read_data.val();
+            self.a2_rd[j].clock.next = self.clock.val();
+            self.a2_rd[j].inp.next = self.a2_ram[j].read_data.val();
+            self.core.a2_data[j].next = self.a2_rd[j].out.val();
             // State: h0 read beside a2, final states written by the core's
             // drain, read by the output stream while idle.
             self.state_ram[j].read_clock.next = self.clock.val();
@@ -363,7 +409,9 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             self.state_ram[j].write_address.next = self.st_wr_at[j].addr.val().get_bits::<A>(0);
             self.state_ram[j].write_data.next = self.core.st_wr_data[j].val();
             self.state_ram[j].write_enable.next = self.core.st_wr_en[j].val();
-            self.core.h0_data[j].next = self.state_ram[j].read_data.val();
+            self.state_rd[j].clock.next = self.clock.val();
+            self.state_rd[j].inp.next = self.state_ram[j].read_data.val();
+            self.core.h0_data[j].next = self.state_rd[j].out.val();
         }
         // Output stream, row-major: (row rd_t, column rd_d = rd_d0 + rd_r).
         self.rd_rows.next = self.l_q.q.val();
@@ -374,33 +422,33 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
             self.rd_cols.next = self.n_q.q.val();
             self.rd_banks.next = self.cols.val();
         }
-        self.out_valid.next = (self.rd_state.q.val() == 3);
+        self.out_valid.next = (self.rd_state.q.val() == self.rd_hold.val());
         self.out_data.next = self.rd_word.q.val();
         self.out_last.next = self.rd_last.q.val();
         self.rd_next_d.next = (self.rd_d.q.val() + 1);
-        if (self.rd_state.q.val() == 1) {
-            self.rd_state.d.next = bits::<2>(2);
+        if (self.rd_state.q.val().any() & (self.rd_state.q.val() < self.rd_latch.val())) {
+            self.rd_state.d.next = (self.rd_state.q.val() + 1);
         }
-        if (self.rd_state.q.val() == 2) {
+        if (self.rd_state.q.val() == self.rd_latch.val()) {
             if self.rd_st.q.val() {
                 for j in 0..C {
                     if (self.rd_r.q.val() == self.lane_id[j].val()) {
-                        self.rd_word.d.next = self.state_ram[j].read_data.val();
+                        self.rd_word.d.next = self.state_rd[j].out.val();
                     }
                 }
             } else {
                 for i in 0..R {
                     if (self.rd_r.q.val() == self.lane_id[i].val()) {
-                        self.rd_word.d.next = self.y_ram[i].read_data.val();
+                        self.rd_word.d.next = self.y_rd[i].out.val();
                     }
                 }
             }
             self.rd_last.d.next = ((self.rd_next_d.val() == self.rd_cols.val())
                 & ((self.rd_t.q.val() + 1) == self.rd_rows.val()));
-            self.rd_state.d.next = bits::<2>(3);
+            self.rd_state.d.next = self.rd_hold.val();
         }
-        if ((self.rd_state.q.val() == 3) & self.out_ready.val()) {
-            self.rd_state.d.next = bits::<2>(1);
+        if ((self.rd_state.q.val() == self.rd_hold.val()) & self.out_ready.val()) {
+            self.rd_state.d.next = bits::<3>(1);
             self.rd_d.d.next = self.rd_next_d.val();
             self.rd_r.d.next = (self.rd_r.q.val() + 1);
             if ((self.rd_r.q.val() + 1) == self.rd_banks.val()) {
@@ -414,11 +462,11 @@ impl<const R: usize, const C: usize, const A: usize, const T: usize, const S: us
                 self.rd_t.d.next = (self.rd_t.q.val() + 1);
             }
             if self.rd_last.q.val() {
-                self.rd_state.d.next = bits::<2>(0);
+                self.rd_state.d.next = bits::<3>(0);
             }
         }
         if (self.out_start.val() & self.idle.val()) {
-            self.rd_state.d.next = bits::<2>(1);
+            self.rd_state.d.next = bits::<3>(1);
             self.rd_st.d.next = self.out_state.val();
             self.rd_t.d.next = bits::<16>(0);
             self.rd_d0.d.next = bits::<16>(0);
