@@ -55,10 +55,10 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// 11,190 LUT4 + 4,402 CCU2C + 320 TRELLIS_DPR16X4 (the fold-constant and
 /// final-state LUT RAMs) + 41,970 TRELLIS_FF, 129 MULT18X18D, 36 DP16KD.
 /// Placed and routed inside the scan system (see [`super::scan_system`]):
-/// Fmax 75.98 MHz, the critical path the system's read stream, not the
-/// core's. Out of context on their own, before the multipliers got their
-/// dedicated registers: the PE 130 MHz, the row head 133, the row end 124,
-/// the sequencer 115.
+/// Fmax 83.12 MHz, the critical path a PE's state-ring multiplier placed
+/// across the die from its operand register. Out of context on their own,
+/// before the multipliers got their dedicated registers: the PE 130 MHz,
+/// the row head 133, the row end 124, the sequencer 115.
 ///
 /// Default workload L=256, D=128, N=16: 32 folds of 256 tokens × 4 slots,
 /// 32,839 cycles, 99.79 % PE utilization ([`ScanArray::cycles`]); in the

@@ -62,20 +62,25 @@
 //! of a chunk's 8,263.
 //!
 //! Yosys 0.23 `synth_ecp5` of `DefaultScanSystem<4, 4>` (`make
-//! synth-scan-system`): 12,846 LUT4 + 4,441 CCU2C + 320 TRELLIS_DPR16X4 +
-//! 41,726 TRELLIS_FF, 129 MULT18X18D, 164 DP16KD — the block RAM exactly as
+//! synth-scan-system`): 12,891 LUT4 + 4,441 CCU2C + 320 TRELLIS_DPR16X4 +
+//! 42,795 TRELLIS_FF, 129 MULT18X18D, 164 DP16KD — the block RAM exactly as
 //! counted above, the multipliers all the core's. Of the LFE5U-85F: 164 of
 //! 208 DP16KD, 129 of 156 MULT18X18D, ~22,000 of 83,640 LUT4 counting a
 //! CCU2C as two, half the flip-flops.
 //! Placed and routed (`spikescan synth ssm --target ecp5-85k --design
-//! scan-system`, nextpnr 0.11.1 out of context, 100 MHz asked, ~50 min on
-//! two shared cores): 25,146 of 83,640 TRELLIS_COMB (30 %), 41,726
-//! TRELLIS_FF, 129/156 MULT18X18D, 164/208 DP16KD; Fmax 75.98 MHz. The
-//! critical path is the read stream: the state buffer's DP16KD output
-//! (5.83 ns clock-to-out, no output register) routed across the die into
-//! the resume gate of `h0_data`, the bank select and `rd_word` (13.16 ns,
-//! 6.46 ns of it routing). Registering each buffer's read data beside its
-//! block RAM, before the gate and the select, is the next step.
+//! scan-system`, nextpnr 0.11.1 out of context, 100 MHz asked, ~60 min on
+//! two shared cores): 25,191 of 83,640 TRELLIS_COMB (30 %), 42,795
+//! TRELLIS_FF, 129/156 MULT18X18D, 164/208 DP16KD; Fmax 83.12 MHz (75.98
+//! before the registers beside the block RAMs, with the read stream's
+//! select after a DP16KD output as its critical path). The critical path
+//! is now inside a PE's state ring: the sdA operand register routed across
+//! the die (6.22 ns) to its MULT18X18D, whose product (3.93 ns, every
+//! internal register bypassed) feeds p_lo's register: 12.03 ns. With 129 of
+//! the 156 multipliers in use, the placer puts a PE's multipliers wherever
+//! one is free; the operand and product registers belong inside the
+//! MULT18X18D (its REG_INPUT and REG_OUTPUT), which Yosys 0.23's mapping of
+//! `*` does not use, so the next step is the multipliers instantiated with
+//! their registers.
 //!
 //! The tile index ⌊d0/R⌋ of a tile-aligned d0 is formed as
 //! `(d0 · ⌈2^16/R⌉) >> 16` ([`FieldAddr`]); a constant product, a shift for
