@@ -343,3 +343,45 @@ fn the_host_interface_loads_runs_and_streams_c_back_bit_exactly() {
         assert_eq!(hosted.busy_pe_cycles, direct.busy_pe_cycles);
     }
 }
+
+/// The system's buffers hold M ≤ 256 rows and 16 tiles of K and of N on
+/// 8×8 (2^12 words per bank, an 8-bit row field): the largest job runs, a
+/// larger one is an error that names the dimension.
+#[test]
+fn the_host_interface_takes_the_buffer_limits_and_names_what_exceeds_them() {
+    use sim::engine::EngineKind;
+    use sim::gemm_host::{buffer_limit, run_gemm_hosted};
+    let layout = (12, 8);
+    assert_eq!(
+        buffer_limit((256, 128, 128), (8, 8), layout.0, layout.1),
+        None
+    );
+    for (shape, names) in [
+        ((257, 8, 8), "M = 257 exceeds 256"),
+        ((8, 129, 8), "K = 129 needs 17 tiles of 8, more than 16"),
+        ((8, 8, 129), "N = 129 needs 17 tiles of 8, more than 16"),
+    ] {
+        let why = buffer_limit(shape, (8, 8), layout.0, layout.1).unwrap();
+        assert!(why.contains(names) && why.contains("8x8"), "{why}");
+    }
+    // K on 3 rows: 49 pads to 51 ≤ 2^6 rows of B but needs 17 > 2^(10−6)
+    // tiles of A; with a 5-bit row field, 34 needs 12 tiles but 36 rows.
+    let why = buffer_limit((4, 49, 4), (3, 2), 10, 6).unwrap();
+    assert!(
+        why.ends_with("K = 49 needs 17 tiles of 3, more than 16"),
+        "{why}"
+    );
+    let why = buffer_limit((4, 34, 4), (3, 2), 10, 5).unwrap();
+    assert!(
+        why.ends_with("K = 34 pads to 36 rows of B, more than 32"),
+        "{why}"
+    );
+    let (m, k, n) = (257, 2, 2);
+    let a = vec![1i8; m * k];
+    let b = vec![1i8; k * n];
+    let err = run_gemm_hosted(&a, &b, m, k, n, (8, 8), (1.0, 1), EngineKind::Rust).unwrap_err();
+    assert!(
+        matches!(&err, RunError::Shape(ArrayMode::Gemm, why) if why.contains("M = 257")),
+        "{err}"
+    );
+}
