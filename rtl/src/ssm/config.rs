@@ -24,12 +24,15 @@ pub struct GemmConfig {
 /// product copy, 48 FFs) and ~70 flip-flops more (two weights, the
 /// activation, the int32 sum, the preload word, the valid bits beside the
 /// product); the skew/de-skew triangles add R(R−1)/2·8 + C(C−1)/2·(8 + 32)
-/// FFs. Yosys 0.23 `synth_ecp5` of `GemmCore<8, 8>`: 1,522 LUT4 + 1,266
-/// CCU2C + 9,453 TRELLIS_FF + 65 MULT18X18D (64 PEs + the MAC counter's).
-/// Placed and routed (`spikescan synth ssm --target ecp5-85k --design
-/// gemm-core`, nextpnr 0.11.1 out of context, 100 MHz asked): 4,404
-/// TRELLIS_COMB, 9,453 TRELLIS_FF, 65 MULT18X18D; Fmax 108.51 MHz, the
-/// critical path in the accumulator (its k0 compare into the n0 enable).
+/// FFs, the accumulator's read-data register C·32. Yosys 0.23 `synth_ecp5`
+/// of `GemmCore<8, 8>`: 1,519 LUT4 + 1,266 CCU2C + 9,740 TRELLIS_FF + 65
+/// MULT18X18D (64 PEs + the MAC counter's). Placed and routed (`spikescan
+/// synth ssm --target ecp5-85k --design gemm-core`, nextpnr 0.11.1 out of
+/// context, 100 MHz asked): 4,401 TRELLIS_COMB, 9,740 TRELLIS_FF, 65
+/// MULT18X18D; Fmax 109.64 MHz, the critical path in the accumulator (its
+/// row counter's last-row compare into the k0 enable). Inside its host
+/// system, with the buffers in block RAM, 102.97 MHz
+/// ([`super::gemm_system`]).
 /// Before the registered multipliers and the sequencer's registered
 /// compares it was 47.74 MHz (the sequencer's `k_left` compare chain into the
 /// 48-bit performance counter). So the multipliers bind first: 12×12 (145 DSPs) is the
