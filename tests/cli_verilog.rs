@@ -39,9 +39,9 @@ fn verilog_writes_one_file_per_design_with_its_configuration() {
     assert!(head[3].contains("rust-hdl 0.46.0"), "{}", head[3]);
     assert!(v.contains("module top(") && v.contains("module top$mesh$pes$5("));
     let v = std::fs::read_to_string(out.join("gemm-system-2x3.v")).unwrap();
-    assert!(v
-        .lines()
-        .any(|l| l == "// params:    buffer banks 2^12 words each (AB = 12)"));
+    assert!(v.lines().any(|l| l
+        == "// params:    buffer banks 2^12 words each (AB = 12), \
+                        row fields of 2^8 (F = 8): M <= 256, K <= 128, N <= 128"));
 }
 
 #[test]

@@ -23,7 +23,7 @@ fn main() {
         "scan" => verilog_of(rtl::ssm::ScanCore4x4::default()),
         "gemm" => verilog_of(rtl::ssm::GemmCore8x8::default()),
         "scan-system" => verilog_of(rtl::ssm::scan_system::DefaultScanSystem::<4, 4>::default()),
-        "gemm-system" => verilog_of(rtl::ssm::gemm_system::GemmSystem::<8, 8, 12>::default()),
+        "gemm-system" => verilog_of(rtl::ssm::gemm_system::DefaultGemmSystem::<8, 8>::default()),
         other => {
             eprintln!("unknown core {other:?}: expected scan, gemm, scan-system or gemm-system");
             std::process::exit(2);

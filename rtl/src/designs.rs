@@ -7,16 +7,13 @@
 
 use crate::snn::config as snn_config;
 use crate::snn::core::SnnCore;
-use crate::ssm::gemm_system::GemmSystem;
+use crate::ssm::gemm_system::DefaultGemmSystem;
 use crate::ssm::scan_system::DefaultScanSystem;
 use crate::ssm::{GemmCore, ScanCore, DEFAULT_ARRAY, DEFAULT_SCAN_ARRAY};
 use rust_hdl::prelude::*;
 
 /// rust-hdl's version (pinned in the workspace manifest).
 pub const RUST_HDL_VERSION: &str = "0.46.0";
-
-/// Address bits of the GEMM system's buffer banks.
-pub const GEMM_SYSTEM_ADDR_BITS: usize = 12;
 
 /// One top-level design at one array shape.
 #[derive(Clone, Copy, Debug)]
@@ -129,7 +126,7 @@ fn gemm_core<const R: usize, const C: usize>() -> String {
     verilog_of(GemmCore::<R, C>::default())
 }
 fn gemm_system<const R: usize, const C: usize>() -> String {
-    verilog_of(GemmSystem::<R, C, GEMM_SYSTEM_ADDR_BITS>::default())
+    verilog_of(DefaultGemmSystem::<R, C>::default())
 }
 
 const SCAN_FORMATS: &str = "operands Q6.10 (a2 UQ6.10), delta UQ2.16, state h Q12.20, \
@@ -137,7 +134,8 @@ partial y Q18.30 (64 bit), y Q16.16 (32 bit); bit-exact to golden::ssm::fixed";
 const GEMM_FORMATS: &str = "A, B int8; products and C int32";
 const SCAN_PARAMS: &str =
     "buffer banks 2^11 words each (A = 11), chunks of up to 2^6 tokens (T = 6), D <= 2^8 (S = 8)";
-const GEMM_PARAMS: &str = "buffer banks 2^12 words each (AB = 12)";
+const GEMM_PARAMS: &str =
+    "buffer banks 2^12 words each (AB = 12), row fields of 2^8 (F = 8): M <= 256, K <= 128, N <= 128";
 
 macro_rules! ssm_shapes {
     ($(($name:literal, $f:ident, $r:literal, $c:literal, $formats:expr, $params:expr, $default:expr)),* $(,)?) => {

@@ -13,13 +13,15 @@ use rand::Rng;
 use rtl::ssm::gemm_system::GemmSystem;
 use rtl::ssm::GemmConfig;
 use rust_hdl::prelude::*;
-use sim::gemm_host::load_beats;
+use sim::gemm_host::{buffer_limit, load_beats};
 use sim::icarus::{compile_and_run, stream_decls, stream_readback};
 use std::fmt::Write as _;
 
 const R: usize = 3;
 const C: usize = 2;
 const A: usize = 10;
+/// Row-field bits: M ≤ 32, K ≤ 30, N ≤ 64.
+const F: usize = 5;
 
 fn main() {
     let args: Vec<usize> = std::env::args()
@@ -35,12 +37,13 @@ fn main() {
     let b: Vec<i8> = (0..k * n).map(|_| rng.gen()).collect();
     let want = gemm_i8(&a, &b, m, k, n);
     let cycles = GemmConfig::new(R, C).cycles(m, k, n);
-    let (kt, nt) = (k.div_ceil(R), n.div_ceil(C));
-    assert!(m * kt <= 1 << A && kt * R * nt <= 1 << A, "too large for A");
+    if let Some(why) = buffer_limit((m, k, n), (R, C), A, F) {
+        panic!("{why}");
+    }
 
     let out = std::path::Path::new("build/cosim");
     std::fs::create_dir_all(out).unwrap();
-    let mut uut = GemmSystem::<R, C, A>::default();
+    let mut uut = GemmSystem::<R, C, A, F>::default();
     uut.connect_all();
     std::fs::write(
         out.join("gemm_system.v"),
@@ -54,19 +57,15 @@ fn main() {
     writeln!(w, "  reg clock = 0; always #5 clock = ~clock;").unwrap();
     writeln!(w, "  reg wr_valid = 0, wr_buf = 0; reg [15:0] wr_bank = 0; reg [{}:0] wr_addr = 0; reg [7:0] wr_data = 0;", A - 1).unwrap();
     writeln!(w, "  reg go = 0, out_start = 0, out_ready = 0;").unwrap();
-    writeln!(
-        w,
-        "  reg [15:0] dim_m = {m}, dim_k = {k}, dim_n = {n}, dim_kt = {kt}, dim_nt = {nt};"
-    )
-    .unwrap();
+    writeln!(w, "  reg [15:0] dim_m = {m}, dim_k = {k}, dim_n = {n};").unwrap();
     stream_decls(w, m * n);
-    writeln!(w, "  top dut(.clock(clock), .wr_valid(wr_valid), .wr_ready(wr_ready), .wr_buf(wr_buf), .wr_bank(wr_bank), .wr_addr(wr_addr), .wr_data(wr_data), .go(go), .dim_m(dim_m), .dim_k(dim_k), .dim_n(dim_n), .dim_kt(dim_kt), .dim_nt(dim_nt), .out_start(out_start), .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_last(out_last), .busy(busy), .cycles(cycles), .busy_pe_cycles(busy_pe_cycles), .stall_cycles(stall_cycles), .bubble_cycles(bubble_cycles));").unwrap();
+    writeln!(w, "  top dut(.clock(clock), .wr_valid(wr_valid), .wr_ready(wr_ready), .wr_buf(wr_buf), .wr_bank(wr_bank), .wr_addr(wr_addr), .wr_data(wr_data), .go(go), .dim_m(dim_m), .dim_k(dim_k), .dim_n(dim_n), .out_start(out_start), .out_valid(out_valid), .out_ready(out_ready), .out_data(out_data), .out_last(out_last), .busy(busy), .cycles(cycles), .busy_pe_cycles(busy_pe_cycles), .stall_cycles(stall_cycles), .bubble_cycles(bubble_cycles));").unwrap();
     writeln!(w, "  initial begin").unwrap();
     for (i, v) in want.iter().enumerate() {
         writeln!(w, "    WANT[{i}] = 32'h{:08x};", *v as u32).unwrap();
     }
     writeln!(w, "    #1;").unwrap();
-    for (is_b, bank, addr, v) in load_beats(&a, &b, m, k, n, R, C) {
+    for (is_b, bank, addr, v) in load_beats(&a, &b, (m, k, n), (R, C), F) {
         writeln!(w, "    wr_valid = 1; wr_buf = {}; wr_bank = {bank}; wr_addr = {addr}; wr_data = 8'h{:02x}; @(posedge clock); #1;", u8::from(is_b), v as u8).unwrap();
     }
     stream_readback(w, m * n, "C", cycles, "useful MACs");

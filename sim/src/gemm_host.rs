@@ -8,12 +8,9 @@ use crate::engine::EngineKind;
 use crate::gemm::GemmRun;
 use crate::host::System;
 use crate::run_error::{ArrayMode, RunError};
-use rtl::ssm::gemm_system::GemmSystem;
+use rtl::ssm::gemm_system::{DefaultGemmSystem, GEMM_SYSTEM_ADDR_BITS, GEMM_SYSTEM_ROW_BITS};
 use rtl::ssm::GemmConfig;
 use std::time::Instant;
-
-/// Address bits per buffer bank.
-pub const GEMM_BANK_ADDR_BITS: usize = 12;
 
 /// GEMM array shapes compiled with the host interface.
 pub const SUPPORTED_GEMM_HOST_ARRAYS: &[(usize, usize)] = &[(8, 8), (3, 2)];
@@ -54,24 +51,67 @@ type Job<'a> = (
     EngineKind,
 );
 
+/// Why an M×K·K×N GEMM does not fit the buffers of an R×C system with
+/// `ab` address bits per bank and an `f`-bit row field (the layout of
+/// [`rtl::ssm::gemm_system`]: M ≤ 2^f, KT·R ≤ 2^f, KT and NT ≤ 2^(ab−f)),
+/// or `None` when it fits.
+pub fn buffer_limit(
+    (m, k, n): (usize, usize, usize),
+    (r, c): (usize, usize),
+    ab: usize,
+    f: usize,
+) -> Option<String> {
+    let (kt, nt) = (k.div_ceil(r), n.div_ceil(c));
+    let (rows, tiles) = (1usize << f, 1usize << (ab - f));
+    let fits = [
+        (
+            m <= rows,
+            format!("M = {m} exceeds {rows} (the 2^{f} rows of A and C)"),
+        ),
+        (
+            kt * r <= rows,
+            format!("K = {k} pads to {} rows of B, more than {rows}", kt * r),
+        ),
+        (
+            kt <= tiles,
+            format!("K = {k} needs {kt} tiles of {r}, more than {tiles}"),
+        ),
+        (
+            nt <= tiles,
+            format!("N = {n} needs {nt} tiles of {c}, more than {tiles}"),
+        ),
+    ];
+    let why: Vec<String> = fits
+        .into_iter()
+        .filter(|(ok, _)| !ok)
+        .map(|(_, why)| why)
+        .collect();
+    (!why.is_empty()).then(|| {
+        format!(
+            "{m}×{k}·{k}×{n} does not fit the buffers of the {r}x{c} GEMM system \
+             (2^{ab} words per bank, {rows} rows × {tiles} tiles): {}",
+            why.join("; ")
+        )
+    })
+}
+
 /// The write stream that loads A and B into the buffers of an R×C system
-/// (zero-padded tiles: A to KT·R columns, B to KT·R rows × NT·C columns):
-/// (is B, bank, address, value) beats.
+/// with an `f`-bit row field (zero-padded tiles: A to KT·R columns, B to
+/// KT·R rows × NT·C columns; address ⌊column/R or C⌋·2^f + row): (is B,
+/// bank, address, value) beats.
 pub fn load_beats(
     a: &[i8],
     b: &[i8],
-    m: usize,
-    k: usize,
-    n: usize,
-    r: usize,
-    c: usize,
+    (m, k, n): (usize, usize, usize),
+    (r, c): (usize, usize),
+    f: usize,
 ) -> Vec<(bool, usize, usize, i8)> {
     let (kt, nt) = (k.div_ceil(r), n.div_ceil(c));
     let mut beats = Vec::new();
     for row in 0..m {
         for col in 0..kt * r {
             let v = if col < k { a[row * k + col] } else { 0 };
-            beats.push((false, col % r, row * kt + col / r, v));
+            beats.push((false, col % r, ((col / r) << f) | row, v));
         }
     }
     for row in 0..kt * r {
@@ -81,7 +121,7 @@ pub fn load_beats(
             } else {
                 0
             };
-            beats.push((true, col % c, row * nt + col / c, v));
+            beats.push((true, col % c, ((col / c) << f) | row, v));
         }
     }
     beats
@@ -95,28 +135,22 @@ fn hosted<const R: usize, const C: usize>(job: Job<'_>) -> Result<GemmRun, RunEr
             format!("A, B are not {m}×{k}, {k}×{n}"),
         ));
     }
-    let (kt, nt) = (k.div_ceil(R), n.div_ceil(C));
-    let words = 1usize << GEMM_BANK_ADDR_BITS;
-    if m * kt > words || kt * R * nt > words || m * nt > words {
-        return Err(RunError::Shape(
-            ArrayMode::Gemm,
-            format!("{m}×{k}·{k}×{n} needs more than {words} words per buffer bank on {R}x{C}"),
-        ));
+    if let Some(why) = buffer_limit(
+        (m, k, n),
+        (R, C),
+        GEMM_SYSTEM_ADDR_BITS,
+        GEMM_SYSTEM_ROW_BITS,
+    ) {
+        return Err(RunError::Shape(ArrayMode::Gemm, why));
     }
     let mut rng = golden::rng::seeded(seed);
     let started = Instant::now();
-    let mut sys = System::open::<GemmSystem<R, C, GEMM_BANK_ADDR_BITS>>(engine)?;
-    let beats = load_beats(a, b, m, k, n, R, C)
+    let mut sys = System::open::<DefaultGemmSystem<R, C>>(engine)?;
+    let beats = load_beats(a, b, (m, k, n), (R, C), GEMM_SYSTEM_ROW_BITS)
         .into_iter()
         .map(|(buf, bank, addr, v)| (u64::from(buf), bank as u64, addr as u64, u64::from(v as u8)));
     sys.write_stream(beats).map_err(RunError::Sim)?;
-    for (name, v) in [
-        ("dim_m", m),
-        ("dim_k", k),
-        ("dim_n", n),
-        ("dim_kt", kt),
-        ("dim_nt", nt),
-    ] {
+    for (name, v) in [("dim_m", m), ("dim_k", k), ("dim_n", n)] {
         sys.set(name, v as u64).map_err(RunError::Sim)?;
     }
     let cfg = GemmConfig::new(R, C);

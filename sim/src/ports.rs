@@ -211,9 +211,11 @@ macro_rules! system_streams {
     };
 }
 
-impl<const R: usize, const C: usize, const A: usize> HasPorts for GemmSystem<R, C, A> {
+impl<const R: usize, const C: usize, const A: usize, const F: usize> HasPorts
+    for GemmSystem<R, C, A, F>
+{
     fn design_name() -> String {
-        format!("gemm-system-{R}x{C}-a{A}")
+        format!("gemm-system-{R}x{C}-a{A}-f{F}")
     }
     clock_field!();
     fn port_table() -> PortTable<Self> {
@@ -221,8 +223,6 @@ impl<const R: usize, const C: usize, const A: usize> HasPorts for GemmSystem<R, 
             .input("dim_m", |u| &mut u.dim_m)
             .input("dim_k", |u| &mut u.dim_k)
             .input("dim_n", |u| &mut u.dim_n)
-            .input("dim_kt", |u| &mut u.dim_kt)
-            .input("dim_nt", |u| &mut u.dim_nt)
     }
 }
 

@@ -54,6 +54,26 @@ fn bit_exact_on_random_shapes_small_arrays() {
     }
 }
 
+/// On two PE rows a fold period of max(M, R) would be 2 cycles for M ≤ 2,
+/// less than the 3 the accumulator needs between a row's read and the next
+/// fold's (it reads a row two cycles before writing it back): the core
+/// stretches such periods to 3, and the closed form counts them so.
+#[test]
+fn two_row_arrays_space_the_folds_of_short_jobs() {
+    let mut rng = golden::rng::seeded(0x2e0);
+    for (m, k, n) in [(1, 7, 5), (2, 9, 4), (2, 2, 7), (3, 5, 3)] {
+        let a = random_matrix(&mut rng, m * k);
+        let b = random_matrix(&mut rng, k * n);
+        let run = run_and_check(&a, &b, m, k, n, (2, 3));
+        let cfg = GemmConfig::new(2, 3);
+        assert_eq!(cfg.fold_period(m), m.max(3) as u64, "{m}x{k}x{n}");
+        assert_eq!(
+            run.bubble_cycles,
+            (cfg.folds(k, n) - 1) * (3 - m.min(3)) as u64
+        );
+    }
+}
+
 #[test]
 fn bit_exact_on_random_shapes_default_array() {
     let mut rng = golden::rng::seeded(0x88);
@@ -174,7 +194,8 @@ fn cycles_equal_the_closed_form_on_random_shapes() {
             let run = run_and_check(&a, &b, m, k, n, array);
             let cfg = GemmConfig::new(array.0, array.1);
             let (r, c, f) = (array.0 as u64, array.1 as u64, cfg.folds(k, n));
-            let p = (m as u64).max(r);
+            // P = max(M, R, 3): the 3 binds on two rows only.
+            let p = (m as u64).max(r).max(3);
             // + 6: scratchpad read, three product registers, the bottom
             // PE's output register, the read-modify-write.
             assert_eq!(run.cycles, (2 * r + c + m as u64 - 2) + (f - 1) * p + 6);
@@ -321,4 +342,46 @@ fn the_host_interface_loads_runs_and_streams_c_back_bit_exactly() {
         );
         assert_eq!(hosted.busy_pe_cycles, direct.busy_pe_cycles);
     }
+}
+
+/// The system's buffers hold M ≤ 256 rows and 16 tiles of K and of N on
+/// 8×8 (2^12 words per bank, an 8-bit row field): the largest job runs, a
+/// larger one is an error that names the dimension.
+#[test]
+fn the_host_interface_takes_the_buffer_limits_and_names_what_exceeds_them() {
+    use sim::engine::EngineKind;
+    use sim::gemm_host::{buffer_limit, run_gemm_hosted};
+    let layout = (12, 8);
+    assert_eq!(
+        buffer_limit((256, 128, 128), (8, 8), layout.0, layout.1),
+        None
+    );
+    for (shape, names) in [
+        ((257, 8, 8), "M = 257 exceeds 256"),
+        ((8, 129, 8), "K = 129 needs 17 tiles of 8, more than 16"),
+        ((8, 8, 129), "N = 129 needs 17 tiles of 8, more than 16"),
+    ] {
+        let why = buffer_limit(shape, (8, 8), layout.0, layout.1).unwrap();
+        assert!(why.contains(names) && why.contains("8x8"), "{why}");
+    }
+    // K on 3 rows: 49 pads to 51 ≤ 2^6 rows of B but needs 17 > 2^(10−6)
+    // tiles of A; with a 5-bit row field, 34 needs 12 tiles but 36 rows.
+    let why = buffer_limit((4, 49, 4), (3, 2), 10, 6).unwrap();
+    assert!(
+        why.ends_with("K = 49 needs 17 tiles of 3, more than 16"),
+        "{why}"
+    );
+    let why = buffer_limit((4, 34, 4), (3, 2), 10, 5).unwrap();
+    assert!(
+        why.ends_with("K = 34 pads to 36 rows of B, more than 32"),
+        "{why}"
+    );
+    let (m, k, n) = (257, 2, 2);
+    let a = vec![1i8; m * k];
+    let b = vec![1i8; k * n];
+    let err = run_gemm_hosted(&a, &b, m, k, n, (8, 8), (1.0, 1), EngineKind::Rust).unwrap_err();
+    assert!(
+        matches!(&err, RunError::Shape(ArrayMode::Gemm, why) if why.contains("M = 257")),
+        "{err}"
+    );
 }

@@ -4,7 +4,8 @@
 //! - [`delay_line::DelayLine`]: a D-cycle register delay of any width.
 //! - [`dsp`]: a multiplier product between dedicated registers.
 //! - [`int`]: two's-complement helpers for the models.
-//! - [`ram::zeroed_ram`]: a RAM that starts at zero.
+//! - [`ram::zeroed_ram`]: a RAM that starts at zero; [`ram::BlockRam`]: a
+//!   block RAM without read-during-write logic.
 //! - [`wrapper_text`]: helpers that write the Verilog bodies of wrappers.
 
 pub mod delay_line;

@@ -3,14 +3,23 @@
 //! Each valid row leaving the mesh is partial C row `m` of column tile `n0`
 //! for reduction tile `k0`. The first reduction tile (`k0 = 0`) is written as
 //! is; later ones are added to what the accumulator memory holds (a
-//! read-modify-write: read issued when the row arrives, sum written one cycle
-//! later, when the read data is back). The int32 adds wrap (two's complement).
+//! read-modify-write). The int32 adds wrap (two's complement).
+//!
+//! The read is issued one cycle before the row arrives (`row_soon`: the
+//! mesh's second-to-last column carries the row's valid bit one cycle ahead
+//! of the last), its data (back in the arrival cycle) is registered, and the
+//! sum is written in the cycle after the arrival. So the memory's read data
+//! reaches a register, not the adder: a block RAM's output is slow (5.8 ns
+//! clock-to-out on the ECP5's DP16KD), too slow to pass an int32 add and
+//! reach the write port in one 10 ns cycle.
 //!
 //! The row/fold counters follow the sequencer's fold order (n0 outer, k0 inner,
-//! m innermost) and advance on the `row_valid` bit that travelled through the
-//! array with the data, so no address has to ride along with it. Consecutive
-//! folds touch the same row `m` at least one period (≥ R ≥ 2 cycles) apart, so
-//! a read never misses the previous fold's write to the same row.
+//! m innermost) and advance on the `row_soon` bit that travelled through the
+//! array with the data, so no address has to ride along with it. A row's
+//! read comes two cycles before its write; consecutive folds touch the same
+//! row `m` at least one period apart, and the core keeps every period ≥ 3
+//! cycles ([`super::config::gemm_min_period`]), so a read never misses (nor
+//! meets in the same cycle) the previous fold's write to the same row.
 
 use rust_hdl::prelude::*;
 
@@ -24,10 +33,10 @@ pub struct Accumulator<const R: usize, const C: usize> {
     pub dim_m: Signal<In, Bits<16>>,
     pub dim_k: Signal<In, Bits<16>>,
     pub dim_n: Signal<In, Bits<16>>,
-    /// The de-skewed output row and its valid bit.
+    /// The de-skewed output row, valid in the cycle after `row_soon`.
     pub row_in: [Signal<In, Bits<32>>; C],
-    pub row_valid: Signal<In, Bit>,
-    /// Accumulator memory read (data back next cycle).
+    pub row_soon: Signal<In, Bit>,
+    /// Accumulator memory read (data back next cycle), issued with `row_soon`.
     pub c_rd_en: Signal<Out, Bit>,
     pub c_rd_m: Signal<Out, Bits<16>>,
     pub c_rd_n0: Signal<Out, Bits<16>>,
@@ -44,6 +53,14 @@ pub struct Accumulator<const R: usize, const C: usize> {
     m: DFF<Bits<16>>,
     k0: DFF<Bits<16>>,
     n0: DFF<Bits<16>>,
+    // Stage 0 (the read is out; the row arrives next cycle): its row, tile, flags.
+    pre_valid: DFF<Bit>,
+    pre_first: DFF<Bit>,
+    pre_last: DFF<Bit>,
+    pre_m: DFF<Bits<16>>,
+    pre_n0: DFF<Bits<16>>,
+    // Stage 1 (the row and the read data are registered): written next cycle.
+    rd_q: Vec<DFF<Bits<32>>>,
     st_row: Vec<DFF<Bits<32>>>,
     st_valid: DFF<Bit>,
     st_first: DFF<Bit>,
@@ -64,7 +81,7 @@ impl<const R: usize, const C: usize> Default for Accumulator<R, C> {
             dim_k: Default::default(),
             dim_n: Default::default(),
             row_in: std::array::from_fn(|_| Default::default()),
-            row_valid: Default::default(),
+            row_soon: Default::default(),
             c_rd_en: Default::default(),
             c_rd_m: Default::default(),
             c_rd_n0: Default::default(),
@@ -79,6 +96,12 @@ impl<const R: usize, const C: usize> Default for Accumulator<R, C> {
             m: Default::default(),
             k0: Default::default(),
             n0: Default::default(),
+            pre_valid: Default::default(),
+            pre_first: Default::default(),
+            pre_last: Default::default(),
+            pre_m: Default::default(),
+            pre_n0: Default::default(),
+            rd_q: (0..C).map(|_| DFF::default()).collect(),
             st_row: (0..C).map(|_| DFF::default()).collect(),
             st_valid: Default::default(),
             st_first: Default::default(),
@@ -95,27 +118,28 @@ impl<const R: usize, const C: usize> Default for Accumulator<R, C> {
 impl<const R: usize, const C: usize> Logic for Accumulator<R, C> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, m, k0, n0, st_valid, st_first, st_last, st_m, st_n0);
+        dff_setup!(
+            self, clock, m, k0, n0, pre_valid, pre_first, pre_last, pre_m, pre_n0, st_valid,
+            st_first, st_last, st_m, st_n0
+        );
         for j in 0..C {
+            self.rd_q[j].clock.next = self.clock.val();
             self.st_row[j].clock.next = self.clock.val();
             self.st_row[j].d.next = self.st_row[j].q.val();
         }
         self.last_m.next = ((self.m.q.val() + 1) == self.dim_m.val());
         self.last_k.next = ((self.k0.q.val() + self.rows.val()) >= self.dim_k.val());
         self.last_n.next = ((self.n0.q.val() + self.cols.val()) >= self.dim_n.val());
-        // Stage 0: the row arrives; read what the earlier reduction tiles left.
-        self.c_rd_en.next = (self.row_valid.val() & (self.k0.q.val().any()));
+        // Stage 0: the row is announced; read what the earlier reduction tiles left.
+        self.c_rd_en.next = (self.row_soon.val() & (self.k0.q.val().any()));
         self.c_rd_m.next = self.m.q.val();
         self.c_rd_n0.next = self.n0.q.val();
-        self.st_valid.d.next = self.row_valid.val();
-        if self.row_valid.val() {
-            for j in 0..C {
-                self.st_row[j].d.next = self.row_in[j].val();
-            }
-            self.st_first.d.next = !(self.k0.q.val().any());
-            self.st_last.d.next = ((self.last_m.val() & self.last_k.val()) & self.last_n.val());
-            self.st_m.d.next = self.m.q.val();
-            self.st_n0.d.next = self.n0.q.val();
+        self.pre_valid.d.next = self.row_soon.val();
+        if self.row_soon.val() {
+            self.pre_first.d.next = !(self.k0.q.val().any());
+            self.pre_last.d.next = ((self.last_m.val() & self.last_k.val()) & self.last_n.val());
+            self.pre_m.d.next = self.m.q.val();
+            self.pre_n0.d.next = self.n0.q.val();
             self.m.d.next = (self.m.q.val() + 1);
             if self.last_m.val() {
                 self.m.d.next = bits::<16>(0);
@@ -132,12 +156,26 @@ impl<const R: usize, const C: usize> Logic for Accumulator<R, C> {
             self.k0.d.next = bits::<16>(0);
             self.n0.d.next = bits::<16>(0);
         }
-        // Stage 1: write the (accumulated) row.
+        // Stage 1: the row arrives beside the read data; register both.
+        self.st_valid.d.next = self.pre_valid.q.val();
+        if self.pre_valid.q.val() {
+            for j in 0..C {
+                self.st_row[j].d.next = self.row_in[j].val();
+            }
+            self.st_first.d.next = self.pre_first.q.val();
+            self.st_last.d.next = self.pre_last.q.val();
+            self.st_m.d.next = self.pre_m.q.val();
+            self.st_n0.d.next = self.pre_n0.q.val();
+        }
+        for j in 0..C {
+            self.rd_q[j].d.next = self.c_rd_data[j].val();
+        }
+        // Stage 2: write the (accumulated) row.
         self.c_wr_en.next = self.st_valid.q.val();
         self.c_wr_m.next = self.st_m.q.val();
         self.c_wr_n0.next = self.st_n0.q.val();
         for j in 0..C {
-            self.c_wr_data[j].next = (self.st_row[j].q.val() + self.c_rd_data[j].val());
+            self.c_wr_data[j].next = (self.st_row[j].q.val() + self.rd_q[j].q.val());
             if self.st_first.q.val() {
                 self.c_wr_data[j].next = self.st_row[j].q.val();
             }

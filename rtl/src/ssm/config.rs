@@ -24,12 +24,15 @@ pub struct GemmConfig {
 /// product copy, 48 FFs) and ~70 flip-flops more (two weights, the
 /// activation, the int32 sum, the preload word, the valid bits beside the
 /// product); the skew/de-skew triangles add R(R−1)/2·8 + C(C−1)/2·(8 + 32)
-/// FFs. Yosys 0.23 `synth_ecp5` of `GemmCore<8, 8>`: 1,522 LUT4 + 1,266
-/// CCU2C + 9,453 TRELLIS_FF + 65 MULT18X18D (64 PEs + the MAC counter's).
-/// Placed and routed (`spikescan synth ssm --target ecp5-85k --design
-/// gemm-core`, nextpnr 0.11.1 out of context, 100 MHz asked): 4,404
-/// TRELLIS_COMB, 9,453 TRELLIS_FF, 65 MULT18X18D; Fmax 108.51 MHz, the
-/// critical path in the accumulator (its k0 compare into the n0 enable).
+/// FFs, the accumulator's read-data register C·32. Yosys 0.23 `synth_ecp5`
+/// of `GemmCore<8, 8>`: 1,519 LUT4 + 1,266 CCU2C + 9,740 TRELLIS_FF + 65
+/// MULT18X18D (64 PEs + the MAC counter's). Placed and routed (`spikescan
+/// synth ssm --target ecp5-85k --design gemm-core`, nextpnr 0.11.1 out of
+/// context, 100 MHz asked): 4,401 TRELLIS_COMB, 9,740 TRELLIS_FF, 65
+/// MULT18X18D; Fmax 109.64 MHz, the critical path in the accumulator (its
+/// row counter's last-row compare into the k0 enable). Inside its host
+/// system, with the buffers in block RAM, 102.97 MHz
+/// ([`super::gemm_system`]).
 /// Before the registered multipliers and the sequencer's registered
 /// compares it was 47.74 MHz (the sequencer's `k_left` compare chain into the
 /// 48-bit performance counter). So the multipliers bind first: 12×12 (145 DSPs) is the
@@ -152,6 +155,19 @@ pub const MAX_DIM: usize = 32767;
 /// de-skewed row, one for the accumulator's read-modify-write.
 pub const GEMM_PIPELINE: u64 = 3 + DSP_LATENCY as u64;
 
+/// The shortest fold period of the GEMM core on R rows: max(R, 3). R
+/// slots load the next fold's weights; the 3 is the accumulator's: it reads
+/// a row two cycles before it writes it back (see [`super::accum`]), so
+/// consecutive folds must visit each row at least three cycles apart. It
+/// binds only on two-row arrays.
+pub const fn gemm_min_period(rows: usize) -> usize {
+    if rows > 3 {
+        rows
+    } else {
+        3
+    }
+}
+
 impl GemmConfig {
     pub const fn new(rows: usize, cols: usize) -> Self {
         Self { rows, cols }
@@ -162,14 +178,15 @@ impl GemmConfig {
         (k.div_ceil(self.rows) * n.div_ceil(self.cols)) as u64
     }
 
-    /// Issue period of a fold followed by another: P = max(M, R).
+    /// Issue period of a fold followed by another: P = max(M, R, 3)
+    /// ([`gemm_min_period`]).
     pub fn fold_period(&self, m: usize) -> u64 {
-        m.max(self.rows) as u64
+        m.max(gemm_min_period(self.rows)) as u64
     }
 
     /// Cycles of an M×K·K×N GEMM without stalls, from the cycle after `go`
     /// through the last accumulator write:
-    /// `(2R + C + M − 2) + (F − 1)·max(M, R) + 6` (the 6 is
+    /// `(2R + C + M − 2) + (F − 1)·max(M, R, 3) + 6` (the 6 is
     /// [`GEMM_PIPELINE`]). See [`super::sequencer`] for the derivation.
     pub fn cycles(&self, m: usize, k: usize, n: usize) -> u64 {
         let (r, c, m) = (self.rows as u64, self.cols as u64, m as u64);
@@ -224,6 +241,13 @@ mod tests {
         // A weight-load-bound schedule: M < R, period R.
         assert_eq!(g.cycles(3, 16, 8), (16 + 8 + 3 - 2) + 8 + 6);
         assert_eq!(g.bubble_cycles(3, 16, 8), 5);
+        // Two rows: periods of at least 3 (the accumulator's read-to-read gap).
+        assert_eq!(gemm_min_period(2), 3);
+        assert_eq!(gemm_min_period(8), 8);
+        let two = GemmConfig::new(2, 3);
+        assert_eq!(two.fold_period(1), 3);
+        assert_eq!(two.fold_period(5), 5);
+        assert_eq!(two.cycles(1, 4, 3), (4 + 3 + 1 - 2) + 3 + 6);
     }
 
     #[test]

@@ -25,6 +25,7 @@
 //! form, [`super::GemmConfig::cycles`] for the same formula in Rust.
 
 use super::accum::Accumulator;
+use super::config::gemm_min_period;
 use super::counters::PerfCounters;
 use super::mesh::Mesh;
 use super::sequencer::Sequencer;
@@ -111,7 +112,7 @@ impl<const R: usize, const C: usize> Default for GemmCore<R, C> {
             busy_pe_cycles: Default::default(),
             stall_cycles: Default::default(),
             bubble_cycles: Default::default(),
-            seq: Sequencer::with_min_period(R),
+            seq: Sequencer::with_min_period(gemm_min_period(R)),
             a_skew: Default::default(),
             a_ctl: Default::default(),
             w_skew: Default::default(),
@@ -182,9 +183,11 @@ impl<const R: usize, const C: usize> Logic for GemmCore<R, C> {
             self.acc.c_rd_data[j].next = self.c_rd_data[j].val();
             self.c_wr_data[j].next = self.acc.c_wr_data[j].val();
         }
-        // The last column needs no de-skew delay: its valid bit marks the aligned row.
+        // The last column needs no de-skew delay: its valid bit marks the
+        // aligned row, and the column before it carries the same bit one
+        // cycle earlier (the accumulator's early read).
         for cc in C..(C + 1) {
-            self.acc.row_valid.next = self.mesh.p_valid_out[cc - 1].val();
+            self.acc.row_soon.next = self.mesh.p_valid_out[cc - 2].val();
         }
         self.acc.start.next = self.start.val();
         self.acc.dim_m.next = self.seq.job_m.val();

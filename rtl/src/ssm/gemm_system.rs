@@ -1,34 +1,75 @@
 //! The GEMM-mode core with its host interface: A, B and the int32
-//! accumulator in block RAM (rust-hdl [`RAM`]), a valid/ready write stream
+//! accumulator in block RAM ([`BlockRam`]), a valid/ready write stream
 //! that loads A and B, and a valid/ready read stream that returns C.
 //!
-//! **Buffers** (A_BITS address bits each, banked so that the core reads an
+//! **Buffers** (2^AB words per bank, banked so that the core reads an
 //! R-wide A tile, a C-wide B tile and a C-wide accumulator row per cycle;
-//! KT = ⌈K/R⌉, NT = ⌈N/C⌉):
+//! KT = ⌈K/R⌉, NT = ⌈N/C⌉; addresses are bit fields, no products: the tile
+//! index above an F-bit row field, as [`FieldAddr`] forms them):
 //!
-//! | id | buffer | banks | word  | bank / address of element             |
-//! |----|--------|-------|-------|----------------------------------------|
-//! | 0  | A      | R     | int8  | A[m][k]: bank k mod R, m·KT + ⌊k/R⌋   |
-//! | 1  | B      | C     | int8  | B[k][n]: bank n mod C, k·NT + ⌊n/C⌋   |
-//! | —  | C acc. | C     | int32 | C[m][n]: bank n mod C, m·NT + ⌊n/C⌋   |
+//! | id | buffer | banks | word  | bank, address of element               |
+//! |----|--------|-------|-------|-----------------------------------------|
+//! | 0  | A      | R     | int8  | A\[m\]\[k\]: k mod R, ⌊k/R⌋·2^F + m    |
+//! | 1  | B      | C     | int8  | B\[k\]\[n\]: n mod C, ⌊n/C⌋·2^F + k    |
+//! | —  | C acc. | C     | int32 | C\[m\]\[n\]: n mod C, ⌊n/C⌋·2^F + m    |
 //!
-//! The host loads zero-padded tiles (A's columns to KT·R, B to KT·R rows and
-//! NT·C columns), only while the core is idle (`wr_ready`). `out_start`
-//! streams C row-major (M×N), one int32 per handshake, `out_last` on the
-//! final word; the reader is the same three-state machine as
-//! [`super::scan_system`]'s. Tile indices of tile-aligned offsets use the
-//! same exact reciprocal multiply.
+//! So the host keeps M ≤ 2^F and KT·R ≤ 2^F (the rows), KT ≤ 2^(AB−F) and
+//! NT ≤ 2^(AB−F) (the tiles). It loads zero-padded tiles (A's columns to
+//! KT·R, B to KT·R rows and NT·C columns), only while the core is idle
+//! (`wr_ready`). `out_start` streams C row-major (M×N), one int32 per
+//! handshake, `out_last` on the final word; the reader is a four-state
+//! machine (address, block-RAM latency, bank select, hold): one word per
+//! four cycles at most; readout is not on a GEMM's critical path. The tile
+//! index ⌊off/S⌋ of a tile-aligned offset is `(off · ⌈2^16/S⌉) >> 16`, a
+//! shift for the default power-of-two R and C.
+//!
+//! **Timing** (ECP5, 100 MHz): every block-RAM read address comes from a
+//! register through wiring only (the accumulator's through the one
+//! multiplexer that gives the buffer to the reader while the core is idle),
+//! and every block-RAM read data goes straight into a register: the core's
+//! scratchpad inputs, the accumulator's read register
+//! ([`super::accum`]) and the reader's `c_q`. No read whose data is used
+//! meets a write of the same word in the same cycle (the host writes only
+//! while the core is idle, the reader reads only then, the accumulator reads
+//! a row at least one cycle after its previous write of it), so [`BlockRam`]
+//! leaves out the read-during-write bypass.
+//!
+//! Placed and routed (`spikescan synth ssm --target ecp5-85k --design
+//! gemm-system`, nextpnr 0.11.1 out of context, 100 MHz asked): 5,359
+//! TRELLIS_COMB, 9,769 TRELLIS_FF, 65/156 MULT18X18D, 96/208 DP16KD; Fmax
+//! 102.97 MHz, the critical path a PE's multiplier (its operand register
+//! routed to the MULT18X18D and the product back, 5.26 of 9.71 ns routing).
+//! With the product-layout addresses (`m·KT + ⌊k0/R⌋`, a run-time multiply
+//! into every read address), rust-hdl's `RAM` (Yosys's read-during-write
+//! emulation) and the accumulator adding the block RAM's output straight
+//! into its write port it was 56.54 MHz.
+//!
+//! The default [`DefaultGemmSystem`]`<8, 8>` has AB = 12, F = 8: M ≤ 256,
+//! K ≤ 128 (KT ≤ 16), N ≤ 128 (NT ≤ 16); Yosys maps a bank of 4096 words to
+//! 2 DP16KD (A, B: 8 bits) or 8 (C: 32 bits), 96 in all.
 
 use super::core::GemmCore;
-use super::tile_addr::TileAddr;
+use super::tile_addr::FieldAddr;
+use crate::common::ram::BlockRam;
 use rust_hdl::prelude::*;
 
-/// GemmCore + RAM buffers + valid/ready streams. `AB`: address bits per bank.
+/// Address bits per bank of the default GEMM system.
+pub const GEMM_SYSTEM_ADDR_BITS: usize = 12;
+/// Row bits of its addresses: M ≤ 256 and B's KT·R rows ≤ 256.
+pub const GEMM_SYSTEM_ROW_BITS: usize = 8;
+
+/// The default buffer configuration (AB = 12, F = 8).
+pub type DefaultGemmSystem<const R: usize, const C: usize> =
+    GemmSystem<R, C, GEMM_SYSTEM_ADDR_BITS, GEMM_SYSTEM_ROW_BITS>;
+
+/// GemmCore + block-RAM buffers + valid/ready streams. `AB`: address bits
+/// per bank; `F`: bits of the row field of an address (M and KT·R ≤ 2^F).
 #[derive(LogicBlock)]
-pub struct GemmSystem<const R: usize, const C: usize, const AB: usize> {
+pub struct GemmSystem<const R: usize, const C: usize, const AB: usize, const F: usize> {
     pub clock: Signal<In, Clock>,
     pub wr_valid: Signal<In, Bit>,
     pub wr_ready: Signal<Out, Bit>,
+    /// 0: A, 1: B.
     pub wr_buf: Signal<In, Bit>,
     pub wr_bank: Signal<In, Bits<16>>,
     pub wr_addr: Signal<In, Bits<AB>>,
@@ -37,8 +78,6 @@ pub struct GemmSystem<const R: usize, const C: usize, const AB: usize> {
     pub dim_m: Signal<In, Bits<16>>,
     pub dim_k: Signal<In, Bits<16>>,
     pub dim_n: Signal<In, Bits<16>>,
-    pub dim_kt: Signal<In, Bits<16>>,
-    pub dim_nt: Signal<In, Bits<16>>,
     pub out_start: Signal<In, Bit>,
     pub out_valid: Signal<Out, Bit>,
     pub out_ready: Signal<In, Bit>,
@@ -50,37 +89,38 @@ pub struct GemmSystem<const R: usize, const C: usize, const AB: usize> {
     pub stall_cycles: Signal<Out, Bits<48>>,
     pub bubble_cycles: Signal<Out, Bits<48>>,
     pub core: GemmCore<R, C>,
-    pub a_ram: Vec<RAM<Bits<8>, AB>>,
-    pub b_ram: Vec<RAM<Bits<8>, AB>>,
-    pub c_ram: Vec<RAM<Bits<32>, AB>>,
-    pub a_at: TileAddr,
-    pub b_at: TileAddr,
-    pub c_rd_at: TileAddr,
-    pub c_wr_at: TileAddr,
-    pub out_at: TileAddr,
-    recip_r: Constant<Bits<16>>,
-    recip_c: Constant<Bits<16>>,
+    pub a_ram: Vec<BlockRam<Bits<8>, AB>>,
+    pub b_ram: Vec<BlockRam<Bits<8>, AB>>,
+    pub c_ram: Vec<BlockRam<Bits<32>, AB>>,
+    pub a_at: FieldAddr,
+    pub b_at: FieldAddr,
+    pub c_rd_at: FieldAddr,
+    pub c_wr_at: FieldAddr,
+    pub out_at: FieldAddr,
     cols: Constant<Bits<16>>,
     lane_id: Vec<Constant<Bits<16>>>,
-    kt_q: DFF<Bits<16>>,
-    nt_q: DFF<Bits<16>>,
     m_q: DFF<Bits<16>>,
     n_q: DFF<Bits<16>>,
-    rd_state: DFF<Bits<2>>,
+    /// Reader: 0 idle, 1 address, 2 block-RAM latency, 3 bank select, 4 hold.
+    rd_state: DFF<Bits<3>>,
     rd_m: DFF<Bits<16>>,
     rd_n0: DFF<Bits<16>>,
     rd_c: DFF<Bits<16>>,
     rd_n: DFF<Bits<16>>,
+    /// Each C bank's read data, registered beside the block RAM.
+    c_q: Vec<DFF<Bits<32>>>,
     rd_word: DFF<Bits<32>>,
     rd_last: DFF<Bit>,
     idle: Signal<Local, Bit>,
     rd_next_n: Signal<Local, Bits<16>>,
 }
 
-impl<const R: usize, const C: usize, const AB: usize> Default for GemmSystem<R, C, AB> {
+impl<const R: usize, const C: usize, const AB: usize, const F: usize> Default
+    for GemmSystem<R, C, AB, F>
+{
     fn default() -> Self {
         assert!(AB <= 16, "bank addresses are at most 16 bits");
-        let recip = |x: usize| Constant::new((65536u64.div_ceil(x as u64)).into());
+        assert!(F < AB, "the row field leaves bits for the tile index");
         Self {
             clock: Default::default(),
             wr_valid: Default::default(),
@@ -93,8 +133,6 @@ impl<const R: usize, const C: usize, const AB: usize> Default for GemmSystem<R, 
             dim_m: Default::default(),
             dim_k: Default::default(),
             dim_n: Default::default(),
-            dim_kt: Default::default(),
-            dim_nt: Default::default(),
             out_start: Default::default(),
             out_valid: Default::default(),
             out_ready: Default::default(),
@@ -106,22 +144,18 @@ impl<const R: usize, const C: usize, const AB: usize> Default for GemmSystem<R, 
             stall_cycles: Default::default(),
             bubble_cycles: Default::default(),
             core: Default::default(),
-            a_ram: (0..R).map(|_| RAM::default()).collect(),
-            b_ram: (0..C).map(|_| RAM::default()).collect(),
-            c_ram: (0..C).map(|_| RAM::default()).collect(),
-            a_at: Default::default(),
-            b_at: Default::default(),
-            c_rd_at: Default::default(),
-            c_wr_at: Default::default(),
-            out_at: Default::default(),
-            recip_r: recip(R),
-            recip_c: recip(C),
+            a_ram: (0..R).map(|_| BlockRam::default()).collect(),
+            b_ram: (0..C).map(|_| BlockRam::default()).collect(),
+            c_ram: (0..C).map(|_| BlockRam::default()).collect(),
+            a_at: FieldAddr::new(R, F),
+            b_at: FieldAddr::new(C, F),
+            c_rd_at: FieldAddr::new(C, F),
+            c_wr_at: FieldAddr::new(C, F),
+            out_at: FieldAddr::new(C, F),
             cols: Constant::new((C as u64).into()),
             lane_id: (0..R.max(C))
                 .map(|i| Constant::new((i as u64).into()))
                 .collect(),
-            kt_q: Default::default(),
-            nt_q: Default::default(),
             m_q: Default::default(),
             n_q: Default::default(),
             rd_state: Default::default(),
@@ -129,6 +163,7 @@ impl<const R: usize, const C: usize, const AB: usize> Default for GemmSystem<R, 
             rd_n0: Default::default(),
             rd_c: Default::default(),
             rd_n: Default::default(),
+            c_q: (0..C).map(|_| DFF::default()).collect(),
             rd_word: Default::default(),
             rd_last: Default::default(),
             idle: Default::default(),
@@ -137,19 +172,17 @@ impl<const R: usize, const C: usize, const AB: usize> Default for GemmSystem<R, 
     }
 }
 
-impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C, AB> {
+impl<const R: usize, const C: usize, const AB: usize, const F: usize> Logic
+    for GemmSystem<R, C, AB, F>
+{
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self, clock, kt_q, nt_q, m_q, n_q, rd_state, rd_m, rd_n0, rd_c, rd_n, rd_word, rd_last
-        );
+        dff_setup!(self, clock, m_q, n_q, rd_state, rd_m, rd_n0, rd_c, rd_n, rd_word, rd_last);
         self.core.clock.next = self.clock.val();
         self.idle.next = (!self.core.busy.val() & !self.rd_state.q.val().any());
         self.wr_ready.next = self.idle.val();
         self.core.go.next = (self.go.val() & self.idle.val());
         if (self.go.val() & self.idle.val()) {
-            self.kt_q.d.next = self.dim_kt.val();
-            self.nt_q.d.next = self.dim_nt.val();
             self.m_q.d.next = self.dim_m.val();
             self.n_q.d.next = self.dim_n.val();
         }
@@ -157,30 +190,19 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
         self.core.dim_k.next = self.dim_k.val();
         self.core.dim_n.next = self.dim_n.val();
         self.core.stall.next = false;
-        // Core addresses → bank addresses.
-        self.a_at.t.next = self.core.a_rd_m.val();
-        self.a_at.tiles.next = self.kt_q.q.val();
+        // Core addresses → bank addresses: (tile << F) | row.
+        self.a_at.row.next = self.core.a_rd_m.val();
         self.a_at.off.next = self.core.a_rd_k0.val();
-        self.a_at.recip.next = self.recip_r.val();
-        self.b_at.t.next = self.core.b_rd_k.val();
-        self.b_at.tiles.next = self.nt_q.q.val();
+        self.b_at.row.next = self.core.b_rd_k.val();
         self.b_at.off.next = self.core.b_rd_n0.val();
-        self.b_at.recip.next = self.recip_c.val();
-        self.c_rd_at.t.next = self.core.c_rd_m.val();
-        self.c_rd_at.tiles.next = self.nt_q.q.val();
+        self.c_rd_at.row.next = self.core.c_rd_m.val();
         self.c_rd_at.off.next = self.core.c_rd_n0.val();
-        self.c_rd_at.recip.next = self.recip_c.val();
-        self.c_wr_at.t.next = self.core.c_wr_m.val();
-        self.c_wr_at.tiles.next = self.nt_q.q.val();
+        self.c_wr_at.row.next = self.core.c_wr_m.val();
         self.c_wr_at.off.next = self.core.c_wr_n0.val();
-        self.c_wr_at.recip.next = self.recip_c.val();
-        self.out_at.t.next = self.rd_m.q.val();
-        self.out_at.tiles.next = self.nt_q.q.val();
+        self.out_at.row.next = self.rd_m.q.val();
         self.out_at.off.next = self.rd_n0.q.val();
-        self.out_at.recip.next = self.recip_c.val();
         for i in 0..R {
-            self.a_ram[i].read_clock.next = self.clock.val();
-            self.a_ram[i].write_clock.next = self.clock.val();
+            self.a_ram[i].clock.next = self.clock.val();
             self.a_ram[i].read_address.next = self.a_at.addr.val().get_bits::<AB>(0);
             self.a_ram[i].write_address.next = self.wr_addr.val();
             self.a_ram[i].write_data.next = self.wr_data.val();
@@ -190,8 +212,7 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
             self.core.a_rd_data[i].next = self.a_ram[i].read_data.val();
         }
         for j in 0..C {
-            self.b_ram[j].read_clock.next = self.clock.val();
-            self.b_ram[j].write_clock.next = self.clock.val();
+            self.b_ram[j].clock.next = self.clock.val();
             self.b_ram[j].read_address.next = self.b_at.addr.val().get_bits::<AB>(0);
             self.b_ram[j].write_address.next = self.wr_addr.val();
             self.b_ram[j].write_data.next = self.wr_data.val();
@@ -199,8 +220,7 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
                 & self.wr_buf.val())
                 & (self.wr_bank.val() == self.lane_id[j].val()));
             self.core.b_rd_data[j].next = self.b_ram[j].read_data.val();
-            self.c_ram[j].read_clock.next = self.clock.val();
-            self.c_ram[j].write_clock.next = self.clock.val();
+            self.c_ram[j].clock.next = self.clock.val();
             self.c_ram[j].read_address.next = self.c_rd_at.addr.val().get_bits::<AB>(0);
             if !self.core.busy.val() {
                 self.c_ram[j].read_address.next = self.out_at.addr.val().get_bits::<AB>(0);
@@ -209,27 +229,32 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
             self.c_ram[j].write_data.next = self.core.c_wr_data[j].val();
             self.c_ram[j].write_enable.next = self.core.c_wr_en.val();
             self.core.c_rd_data[j].next = self.c_ram[j].read_data.val();
+            self.c_q[j].clock.next = self.clock.val();
+            self.c_q[j].d.next = self.c_ram[j].read_data.val();
         }
-        // Output stream of C, row-major: (m, n = j·C + c).
-        self.out_valid.next = (self.rd_state.q.val() == 3);
+        // Output stream of C, row-major: (m, n = n0 + c), c the bank.
+        self.out_valid.next = (self.rd_state.q.val() == 4);
         self.out_data.next = self.rd_word.q.val();
         self.out_last.next = self.rd_last.q.val();
         self.rd_next_n.next = (self.rd_n.q.val() + 1);
         if (self.rd_state.q.val() == 1) {
-            self.rd_state.d.next = bits::<2>(2);
+            self.rd_state.d.next = bits::<3>(2);
         }
         if (self.rd_state.q.val() == 2) {
+            self.rd_state.d.next = bits::<3>(3);
+        }
+        if (self.rd_state.q.val() == 3) {
             for j in 0..C {
                 if (self.rd_c.q.val() == self.lane_id[j].val()) {
-                    self.rd_word.d.next = self.c_ram[j].read_data.val();
+                    self.rd_word.d.next = self.c_q[j].q.val();
                 }
             }
             self.rd_last.d.next = ((self.rd_next_n.val() == self.n_q.q.val())
                 & ((self.rd_m.q.val() + 1) == self.m_q.q.val()));
-            self.rd_state.d.next = bits::<2>(3);
+            self.rd_state.d.next = bits::<3>(4);
         }
-        if ((self.rd_state.q.val() == 3) & self.out_ready.val()) {
-            self.rd_state.d.next = bits::<2>(1);
+        if ((self.rd_state.q.val() == 4) & self.out_ready.val()) {
+            self.rd_state.d.next = bits::<3>(1);
             self.rd_n.d.next = self.rd_next_n.val();
             self.rd_c.d.next = (self.rd_c.q.val() + 1);
             if ((self.rd_c.q.val() + 1) == self.cols.val()) {
@@ -243,11 +268,11 @@ impl<const R: usize, const C: usize, const AB: usize> Logic for GemmSystem<R, C,
                 self.rd_m.d.next = (self.rd_m.q.val() + 1);
             }
             if self.rd_last.q.val() {
-                self.rd_state.d.next = bits::<2>(0);
+                self.rd_state.d.next = bits::<3>(0);
             }
         }
         if (self.out_start.val() & self.idle.val()) {
-            self.rd_state.d.next = bits::<2>(1);
+            self.rd_state.d.next = bits::<3>(1);
             self.rd_m.d.next = bits::<16>(0);
             self.rd_n0.d.next = bits::<16>(0);
             self.rd_c.d.next = bits::<16>(0);

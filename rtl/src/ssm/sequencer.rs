@@ -10,7 +10,9 @@
 //! results of the same `n0` together.
 //!
 //! The issue stream is cut into *periods*, one per fold plus a preload period
-//! in front (`F` folds in all):
+//! in front (`F` folds in all); P = max(M, R) here, max(M, R, 3) in the
+//! core ([`super::config::gemm_min_period`]: its accumulator needs three
+//! cycles between two folds' visits of a row, which binds only when R = 2):
 //!
 //! ```text
 //! period      length                 slots j < M (activations)   last R slots (weights)
@@ -25,7 +27,7 @@
 //! streaming fold f is *not* using, "just in time": their last word is
 //! captured by PE row R−1 in the cycle before fold f+1's first activation
 //! reaches it. They cannot overwrite weights fold f−1 still needs as long as
-//! `2P ≥ M + R − 1`, which `P = max(M, R)` guarantees; and one word per
+//! `2P ≥ M + R − 1`, which `P ≥ max(M, R)` guarantees; and one word per
 //! column per cycle needs `P ≥ R`. A stall only delays later issues, which
 //! only widens both margins, so the schedule stays correct under any stall
 //! pattern.
@@ -33,7 +35,7 @@
 //! # Cycle count (closed form)
 //!
 //! Counting from the cycle after `go` to the cycle of the last accumulator
-//! write, inclusive, with no stalls, F = ⌈K/R⌉·⌈N/C⌉ folds and P = max(M, R):
+//! write, inclusive, with no stalls, F = ⌈K/R⌉·⌈N/C⌉ folds and P = max(M, R, 3):
 //!
 //! ```text
 //! cycles = (2R + C + M − 2) + (F − 1)·P + 6
@@ -49,7 +51,7 @@
 //! bottom PE's output register to reach the de-skewed row, and one for the
 //! accumulator's read-modify-write. Each stall cycle during the issue stream
 //! adds exactly one cycle. The `bubble` counter reports the (F − 1)·(P − M)
-//! empty activation slots of weight-load-bound schedules (M < R).
+//! empty activation slots of weight-load-bound schedules (M < max(R, 3)).
 //!
 //! Dimensions are 16-bit registers; the driver keeps M, K, N ≤ 32767 so that
 //! tile offsets plus R or C cannot wrap.

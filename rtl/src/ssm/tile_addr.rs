@@ -1,49 +1,23 @@
-//! Bank address of a tiled buffer: `addr = lo16(t · tiles) + ⌊off / S⌋`
-//! where `off` is tile-aligned (a multiple of the bank count S) and
-//! `⌊off / S⌋ = hi16(off · recip)` with `recip = ⌈2^16 / S⌉` (exact for
-//! off < 2^15: the error term ⌊off/S⌋·(S·recip − 2^16) stays below 2^16).
-//! Two 16×16 multiplies (rust-hdl's `*`) and an adder.
-//!
-//! [`FieldAddr`] is the multiplier-free layout the scan system uses:
-//! `addr = (⌊off / S⌋ << F) | row`, the tile index in the high bits and the
-//! row within the tile (a chunk's time step, or a channel) in the low F
-//! bits, so no address needs a product with a run-time tile count. With
-//! `recip` and F constants, `off · recip` is a shift for a power-of-two S
-//! (the default arrays) and a constant multiply otherwise.
+//! [`FieldAddr`]: the multiplier-free bank address of a tiled buffer, the
+//! layout the scan and GEMM systems use: `addr = (⌊off / S⌋ << F) | row`,
+//! the tile index in the high bits and the row within the tile (a chunk's
+//! time step, a channel, a matrix row) in the low F bits, so no address
+//! needs a product with a run-time tile count. `off` is tile-aligned (a
+//! multiple of the bank count S) and `⌊off / S⌋ = hi16(off · recip)` with
+//! `recip = ⌈2^16 / S⌉` (exact for off < 2^15: the error term
+//! ⌊off/S⌋·(S·recip − 2^16) stays below 2^16). With `recip` and F
+//! constants, `off · recip` is a shift for a power-of-two S (the default
+//! arrays) and a constant multiply otherwise.
 
 use rust_hdl::prelude::*;
-
-#[derive(LogicBlock, Default)]
-pub struct TileAddr {
-    /// Row of the buffer (time step, or channel for a2).
-    pub t: Signal<In, Bits<16>>,
-    /// Words per row: the tile count ⌈width / S⌉.
-    pub tiles: Signal<In, Bits<16>>,
-    /// Tile-aligned offset within the row.
-    pub off: Signal<In, Bits<16>>,
-    /// ⌈2^16 / S⌉.
-    pub recip: Signal<In, Bits<16>>,
-    pub addr: Signal<Out, Bits<16>>,
-    row: Signal<Local, Bits<32>>,
-    tile: Signal<Local, Bits<32>>,
-}
-
-impl Logic for TileAddr {
-    #[hdl_gen]
-    fn update(&mut self) {
-        self.row.next = (self.t.val() * self.tiles.val());
-        self.tile.next = (self.off.val() * self.recip.val());
-        self.addr.next = (self.row.val().get_bits::<16>(0) + self.tile.val().get_bits::<16>(16));
-    }
-}
 
 /// Bank address `(⌊off / S⌋ << F) | row` (see the module comment); the
 /// caller keeps `row < 2^F`.
 #[derive(LogicBlock)]
 pub struct FieldAddr {
-    /// Row within the tile: time step of the chunk, or channel.
+    /// Row within the tile: time step of the chunk, channel, or matrix row.
     pub row: Signal<In, Bits<16>>,
-    /// Tile-aligned offset (first channel or state of the tile).
+    /// Tile-aligned offset (first channel, state or column of the tile).
     pub off: Signal<In, Bits<16>>,
     pub addr: Signal<Out, Bits<16>>,
     /// ⌈2^16 / S⌉.
