@@ -63,8 +63,8 @@ pub fn parse_array(text: &str, supported: &[(usize, usize)]) -> Result<(usize, u
 }
 
 /// The clock at which reports state throughput (MHz): the SSM accelerator's
-/// target on the ECP5-85k, not a measured Fmax. nextpnr measured 11.96 MHz
-/// for the default scan core, 109.64 MHz for the default GEMM core and
+/// target on the ECP5-85k, not a measured Fmax. nextpnr measured 83.12 MHz
+/// for the default scan system, 109.64 MHz for the default GEMM core and
 /// 102.97 MHz for the default GEMM system (`make synth`); scale the
 /// throughput figures accordingly.
 pub const REPORT_CLOCK_MHZ: f64 = 100.0;
