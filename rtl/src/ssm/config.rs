@@ -55,8 +55,8 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// 36 DP16KD. The pipelines cost flip-flops rather than LUTs.
 ///
 /// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`):
-/// 11,190 LUT4 + 4,402 CCU2C + 320 TRELLIS_DPR16X4 (the fold-constant and
-/// final-state LUT RAMs) + 41,970 TRELLIS_FF, 129 MULT18X18D, 36 DP16KD.
+/// 11,072 LUT4 + 4,402 CCU2C + 320 TRELLIS_DPR16X4 (the fold-constant and
+/// final-state LUT RAMs) + 42,046 TRELLIS_FF, 129 MULT18X18D, 36 DP16KD.
 /// Placed and routed inside the scan system (see [`super::scan_system`]):
 /// Fmax 83.12 MHz, the critical path a PE's state-ring multiplier placed
 /// across the die from its operand register. Out of context on their own,
