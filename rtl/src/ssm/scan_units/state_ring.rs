@@ -24,6 +24,13 @@
 //! token that entered [`STATE_RING_STAGES`] cycles earlier; it is also the
 //! state the next token of the same slot starts from. Formats: h, h0 Q12.20;
 //! dA UQ1.17; dBu Q14.20. Inputs must come from registers.
+//!
+//! In the Verilog, each multiplier has operand registers of its own (sdA
+//! and its half of h_in, stage 1), kept apart from each other and from
+//! h_in's register by `(* keep *)` on their `always` blocks (Yosys merges
+//! equal registers otherwise): the placer scatters a PE's MULT18X18D over
+//! the die when most of them are in use, and each operand register can then
+//! sit beside its own multiplier.
 
 use crate::common::int::{saturate, signed, wrap};
 use crate::common::model::Model;
@@ -104,7 +111,10 @@ impl Logic for StateRing {
     fn hdl(&self) -> Verilog {
         let mut code = regs(&[
             ("h1", 32, false),
-            ("sda1", 18, false),
+            ("sda1_lo", 18, false),
+            ("sda1_hi", 18, false),
+            ("hlo1", 16, false),
+            ("hhi1", 16, false),
             ("dbu1", 34, false),
             ("plo2", 35, false),
             ("phi2", 34, false),
@@ -117,16 +127,19 @@ impl Logic for StateRing {
         code.push_str(
             "\
 wire signed [34:0] plo;
-assign plo = $signed(sda1) * $signed({1'b0, h1[15:0]});
+assign plo = $signed(sda1_lo) * $signed({1'b0, hlo1});
 wire signed [33:0] phi;
-assign phi = $signed(sda1) * $signed(h1[31:16]);
+assign phi = $signed(sda1_hi) * $signed(hhi1);
 wire [35:0] sum;
 assign sum = {{2{m3[34]}}, m3[34:1]} + {hb3[34], hb3};
 wire fits;
 assign fits = (sum[35:31] == 5'b00000) | (sum[35:31] == 5'b11111);
+(* keep *) always @(posedge clock) sda1_lo <= valid ? (da ^ 18'h20000) : 18'd0;
+(* keep *) always @(posedge clock) sda1_hi <= valid ? (da ^ 18'h20000) : 18'd0;
+(* keep *) always @(posedge clock) hlo1 <= first ? h0[15:0] : h4[15:0];
+(* keep *) always @(posedge clock) hhi1 <= first ? h0[31:16] : h4[31:16];
 always @(posedge clock) begin
     h1 <= first ? h0 : h4;
-    sda1 <= valid ? (da ^ 18'h20000) : 18'd0;
     dbu1 <= valid ? dbu : 34'd0;
     plo2 <= plo;
     phi2 <= phi;
