@@ -63,7 +63,7 @@ pub fn parse_array(text: &str, supported: &[(usize, usize)]) -> Result<(usize, u
 }
 
 /// The clock at which reports state throughput (MHz): the SSM accelerator's
-/// target on the ECP5-85k, not a measured Fmax. nextpnr measured 83.12 MHz
+/// target on the ECP5-85k, not a measured Fmax. nextpnr measured 91.03 MHz
 /// for the default scan system, 109.64 MHz for the default GEMM core and
 /// 102.97 MHz for the default GEMM system (`make synth`); scale the
 /// throughput figures accordingly.

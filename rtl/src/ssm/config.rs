@@ -58,8 +58,8 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// 11,072 LUT4 + 4,402 CCU2C + 320 TRELLIS_DPR16X4 (the fold-constant and
 /// final-state LUT RAMs) + 42,046 TRELLIS_FF, 129 MULT18X18D, 36 DP16KD.
 /// Placed and routed inside the scan system (see [`super::scan_system`]):
-/// Fmax 83.12 MHz, the critical path a PE's state-ring multiplier placed
-/// across the die from its operand register. Out of context on their own,
+/// Fmax 91.03 MHz, the critical path a PE's C·h product routed across the
+/// die from its MULT18X18D to its register. Out of context on their own,
 /// before the multipliers got their dedicated registers: the PE 130 MHz,
 /// the row head 133, the row end 124, the sequencer 115.
 ///

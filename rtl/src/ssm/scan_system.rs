@@ -72,8 +72,11 @@
 //! two shared cores): 25,191 of 83,640 TRELLIS_COMB (30 %), 42,795
 //! TRELLIS_FF, 129/156 MULT18X18D, 164/208 DP16KD; Fmax 83.12 MHz (75.98
 //! before the registers beside the block RAMs, with the read stream's
-//! select after a DP16KD output as its critical path). The critical path
-//! is now inside a PE's state ring: the sdA operand register routed across
+//! select after a DP16KD output as its critical path); 91.03 MHz (25,251
+//! COMB, 43,083 FF) once each state-ring multiplier had its own sdA
+//! register, the critical path then a PE's C·h product routed 5.14 ns from
+//! its MULT18X18D to its register. At 83.12 MHz the critical path was
+//! inside a PE's state ring: the sdA operand register routed across
 //! the die (6.22 ns) to its MULT18X18D, whose product (3.93 ns, every
 //! internal register bypassed) feeds p_lo's register: 12.03 ns. With 129 of
 //! the 156 multipliers in use, the placer puts a PE's multipliers wherever
