@@ -6,8 +6,9 @@
 //! final state with the hardware performance counters. Buffers behave like
 //! the scan system's block RAMs: a word comes back
 //! [`BUFFER_READ_LATENCY`] cycles after its read, a read in the same cycle
-//! as a write to the same word returns the old word; they hold zero-padded tiles (reads
-//! past the matrix edges return zero, writes to padded rows are dropped).
+//! as a write to the same word returns the old word; they hold zero-padded
+//! tiles (reads past the matrix edges return zero, writes to padded rows
+//! are dropped).
 //!
 //! A run can be cut into chunks of Lc time steps ([`ScanOptions::chunk`]):
 //! one core job per chunk, each after the first with `resume` set, so every
@@ -388,8 +389,11 @@ fn drive(
     let mut hw_total = Counters::default();
     // Words on their way back from the buffers, oldest first: the reads of
     // the last BUFFER_READ_LATENCY − 1 cycles (empty when there were none).
+    // A list that has come back is cleared and filled again (`spare`), so
+    // the cycle loop does not allocate.
     let mut in_flight: VecDeque<Vec<(In, i64)>> =
         (1..BUFFER_READ_LATENCY).map(|_| Vec::new()).collect();
+    let mut spare = Vec::new();
     // One core job per chunk of Lc steps: t0 is the chunk's first step.
     for t0 in (0..l).step_by(lc) {
         let len = lc.min(l - t0);
@@ -424,7 +428,7 @@ fn drive(
             control::cycle_checkpoint(cycles, expected_total, started)
                 .map_err(|s| RunError::Stopped { cycles: s.cycles })?;
             // This cycle's reads, of the memories before this cycle's writes.
-            let mut words = Vec::new();
+            let mut words = std::mem::take(&mut spare);
             if let Some((t, d0)) = request(e, p.row_rd) {
                 for r in 0..cfg.rows {
                     let ch = d0 + r;
@@ -480,9 +484,12 @@ fn drive(
             p.clock.rise(e)?;
             cycles += 1;
             // The words read BUFFER_READ_LATENCY cycles ago.
-            for (port, v) in in_flight.pop_front().unwrap_or_default() {
+            let mut back = in_flight.pop_front().expect("a word list per cycle");
+            for &(port, v) in &back {
                 e.set(port, word(v));
             }
+            back.clear();
+            spare = back;
         }
         hw_total += p.counters.read(e);
     }

@@ -27,12 +27,13 @@
 //!
 //! **Timing.** The sequencer's registered token outputs drive the row read
 //! in cycle s + 1 (slot issued in s); the words return
-//! [`BUFFER_READ_LATENCY`] cycles later, in h = s + 3, and, with the
-//! token's control (delayed as much), enter the row heads,
-//! whose token leaves [`HEAD_LATENCY`] = 11 cycles later; row r's token is
-//! skewed by r + 1 and reaches PE(r, c) at h + 12 + r + c. The B/C read and
-//! the preload reads are issued HEAD_LATENCY cycles after their slots, so
-//! their words, skewed by c + 1, meet the tokens at row 0. PE(r, c) keeps a
+//! [`BUFFER_READ_LATENCY`] cycles later, in h = s + 1 +
+//! BUFFER_READ_LATENCY, and, with the token's control (delayed as much),
+//! enter the row heads, whose token leaves [`HEAD_LATENCY`] = 11 cycles
+//! later; row r's token is skewed by r + 1 and reaches PE(r, c) at
+//! h + 12 + r + c. The B/C read and the preload reads are issued
+//! HEAD_LATENCY cycles after their slots, so their words, skewed by c + 1,
+//! meet the tokens at row 0. PE(r, c) keeps a
 //! slot's final state [`STATE_READY`] cycles after the slot's last token
 //! arrived; the drain of a fold starts [`drain_start`] cycles after its
 //! last slot was issued, reads the out[j] of a column's PEs every R cycles
@@ -53,10 +54,10 @@
 //! later ([`job_tail`]). See [`super::ScanArray::cycles`].
 //!
 //! Buffers are outside the core, with a read latency of
-//! [`BUFFER_READ_LATENCY`] cycles, zero past the matrix edges (zero-padded tiles); writes to padded rows or
-//! states are dropped by the buffer or land in its padding. Padded cells
-//! (B = C = a2 = 0, h0 = 0) keep h = 0 and add nothing; the busy-PE counter
-//! counts only real (d, n) cells. Every input from a buffer meets a
+//! [`BUFFER_READ_LATENCY`] cycles, zero past the matrix edges (zero-padded
+//! tiles); writes to padded rows or states are dropped by the buffer or
+//! land in its padding. Padded cells (B = C = a2 = 0, h0 = 0) keep h = 0
+//! and add nothing; the busy-PE counter counts only real (d, n) cells. Every input from a buffer meets a
 //! register first (a block RAM's data arrives late in the cycle).
 
 use super::counters::PerfCounters;

@@ -62,28 +62,23 @@
 //! of a chunk's 8,263.
 //!
 //! Yosys 0.23 `synth_ecp5` of `DefaultScanSystem<4, 4>` (`make
-//! synth-scan-system`): 12,891 LUT4 + 4,441 CCU2C + 320 TRELLIS_DPR16X4 +
-//! 42,795 TRELLIS_FF, 129 MULT18X18D, 164 DP16KD — the block RAM exactly as
+//! synth-scan-system`): 12,951 LUT4 + 4,441 CCU2C + 320 TRELLIS_DPR16X4 +
+//! 43,083 TRELLIS_FF, 129 MULT18X18D, 164 DP16KD — the block RAM exactly as
 //! counted above, the multipliers all the core's. Of the LFE5U-85F: 164 of
 //! 208 DP16KD, 129 of 156 MULT18X18D, ~22,000 of 83,640 LUT4 counting a
 //! CCU2C as two, half the flip-flops.
 //! Placed and routed (`spikescan synth ssm --target ecp5-85k --design
 //! scan-system`, nextpnr 0.11.1 out of context, 100 MHz asked, ~60 min on
-//! two shared cores): 25,191 of 83,640 TRELLIS_COMB (30 %), 42,795
-//! TRELLIS_FF, 129/156 MULT18X18D, 164/208 DP16KD; Fmax 83.12 MHz (75.98
-//! before the registers beside the block RAMs, with the read stream's
-//! select after a DP16KD output as its critical path); 91.03 MHz (25,251
-//! COMB, 43,083 FF) once each state-ring multiplier had its own sdA
-//! register, the critical path then a PE's C·h product routed 5.14 ns from
-//! its MULT18X18D to its register. At 83.12 MHz the critical path was
-//! inside a PE's state ring: the sdA operand register routed across
-//! the die (6.22 ns) to its MULT18X18D, whose product (3.93 ns, every
-//! internal register bypassed) feeds p_lo's register: 12.03 ns. With 129 of
-//! the 156 multipliers in use, the placer puts a PE's multipliers wherever
-//! one is free; the operand and product registers belong inside the
-//! MULT18X18D (its REG_INPUT and REG_OUTPUT), which Yosys 0.23's mapping of
-//! `*` does not use, so the next step is the multipliers instantiated with
-//! their registers.
+//! two shared cores): 25,251 of 83,640 TRELLIS_COMB (30 %), 43,083
+//! TRELLIS_FF, 129/156 MULT18X18D, 164/208 DP16KD; Fmax 91.03 MHz. The
+//! critical path is a PE's C·h product routed 5.14 ns from its MULT18X18D
+//! to its register (10.98 ns): with 129 of the 156 multipliers in use, the
+//! placer puts a PE's multipliers wherever one is free. The registers
+//! beside the block RAMs took the design from 75.98 to 83.12 MHz, the
+//! state ring's per-multiplier sdA registers to 91.03. The operand and
+//! product registers belong inside the MULT18X18D (its REG_INPUT and
+//! REG_OUTPUT), which Yosys 0.23's mapping of `*` does not use: the next
+//! step is the multipliers instantiated with their registers.
 //!
 //! The tile index ⌊d0/R⌋ of a tile-aligned d0 is formed as
 //! `(d0 · ⌈2^16/R⌉) >> 16` ([`FieldAddr`]); a constant product, a shift for

@@ -25,12 +25,12 @@
 //! state the next token of the same slot starts from. Formats: h, h0 Q12.20;
 //! dA UQ1.17; dBu Q14.20. Inputs must come from registers.
 //!
-//! In the Verilog, each multiplier has operand registers of its own (sdA
-//! and its half of h_in, stage 1), kept apart from each other and from
-//! h_in's register by `(* keep *)` on their `always` blocks (Yosys merges
-//! equal registers otherwise): the placer scatters a PE's MULT18X18D over
-//! the die when most of them are in use, and each operand register can then
-//! sit beside its own multiplier.
+//! In the Verilog, each of the two multipliers has its own copy of the sdA
+//! register (stage 1), kept apart by `(* keep *)` on their `always` blocks
+//! (Yosys merges equal registers otherwise; on the `reg` the attribute does
+//! not stop it): the placer scatters a PE's MULT18X18D over the die when
+//! most of them are in use, and each copy can then sit beside its own
+//! multiplier. h_in needs no copy: each of its halves feeds one multiplier.
 
 use crate::common::int::{saturate, signed, wrap};
 use crate::common::model::Model;
@@ -113,8 +113,6 @@ impl Logic for StateRing {
             ("h1", 32, false),
             ("sda1_lo", 18, false),
             ("sda1_hi", 18, false),
-            ("hlo1", 16, false),
-            ("hhi1", 16, false),
             ("dbu1", 34, false),
             ("plo2", 35, false),
             ("phi2", 34, false),
@@ -127,17 +125,15 @@ impl Logic for StateRing {
         code.push_str(
             "\
 wire signed [34:0] plo;
-assign plo = $signed(sda1_lo) * $signed({1'b0, hlo1});
+assign plo = $signed(sda1_lo) * $signed({1'b0, h1[15:0]});
 wire signed [33:0] phi;
-assign phi = $signed(sda1_hi) * $signed(hhi1);
+assign phi = $signed(sda1_hi) * $signed(h1[31:16]);
 wire [35:0] sum;
 assign sum = {{2{m3[34]}}, m3[34:1]} + {hb3[34], hb3};
 wire fits;
 assign fits = (sum[35:31] == 5'b00000) | (sum[35:31] == 5'b11111);
 (* keep *) always @(posedge clock) sda1_lo <= valid ? (da ^ 18'h20000) : 18'd0;
 (* keep *) always @(posedge clock) sda1_hi <= valid ? (da ^ 18'h20000) : 18'd0;
-(* keep *) always @(posedge clock) hlo1 <= first ? h0[15:0] : h4[15:0];
-(* keep *) always @(posedge clock) hhi1 <= first ? h0[31:16] : h4[31:16];
 always @(posedge clock) begin
     h1 <= first ? h0 : h4;
     dbu1 <= valid ? dbu : 34'd0;
