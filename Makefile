@@ -114,13 +114,13 @@ check-verilog-snn: verilog-snn hdl-tools
 synth-scan: deps hdl-tools
 	@mkdir -p $(BUILD)/synth
 	$(CARGO) run --release --locked -p rtl --example emit_verilog -- scan $(BUILD)/synth/scan4x4.v
-	yosys -q -p "read_verilog $(BUILD)/synth/scan4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scan4x4-stat.txt stat"
+	yosys -q -p "read_verilog -DSPIKESCAN_ECP5 $(BUILD)/synth/scan4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scan4x4-stat.txt stat"
 	@grep -E "LUT4|CCU2C|TRELLIS_FF|MULT18X18D|DP16KD" $(BUILD)/synth/scan4x4-stat.txt
 
 synth-scan-system: deps hdl-tools
 	@mkdir -p $(BUILD)/synth
 	$(CARGO) run --release --locked -p rtl --example emit_verilog -- scan-system $(BUILD)/synth/scansys4x4.v
-	yosys -q -p "read_verilog $(BUILD)/synth/scansys4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scansys4x4-stat.txt stat"
+	yosys -q -p "read_verilog -DSPIKESCAN_ECP5 $(BUILD)/synth/scansys4x4.v; synth_ecp5 -top top; tee -o $(BUILD)/synth/scansys4x4-stat.txt stat"
 	@grep -E "LUT4|CCU2C|TRELLIS_FF|MULT18X18D|DP16KD" $(BUILD)/synth/scansys4x4-stat.txt
 
 cosim: build hdl-tools cosim-snn

@@ -5,6 +5,7 @@
 //! records. The Verilog is rust-hdl's, width-tidied by
 //! [`crate::verilog_tidy`].
 
+use crate::common::dsp::ECP5_MACRO;
 use crate::snn::config as snn_config;
 use crate::snn::core::SnnCore;
 use crate::ssm::gemm_system::DefaultGemmSystem;
@@ -93,16 +94,25 @@ impl Design {
     }
 
     /// The Verilog text of the design (rust-hdl's `check_all` passes first)
-    /// behind a header comment with its configuration.
+    /// behind a header comment with its configuration, and how to select
+    /// the ECP5 DSP instances when the design has products.
     pub fn verilog(&self, generator: &str) -> String {
+        let text = (self.emit)();
+        let mut lines = self.config_lines(generator);
+        if text.contains(&format!("`ifdef {ECP5_MACRO}")) {
+            lines.push(format!(
+                "ecp5:      define {ECP5_MACRO} (yosys read_verilog -D{ECP5_MACRO}) to put \
+                 each product's registers inside its MULT18X18D"
+            ));
+        }
         let mut out = String::new();
-        for line in self.config_lines(generator) {
+        for line in lines {
             out.push_str("// ");
             out.push_str(&line);
             out.push('\n');
         }
         out.push('\n');
-        out.push_str(&(self.emit)());
+        out.push_str(&text);
         out
     }
 }

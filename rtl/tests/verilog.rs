@@ -25,10 +25,14 @@ fn default_gemm_core_emits_verilog() {
     assert!(v.contains("input wire  [7:0] a_rd_data$7;"));
     assert!(v.contains("output reg  [31:0] c_wr_data$7;"));
     // Each PE's int8 product sits between its operand and product registers
-    // (common::dsp), one MULT18X18D with registers beside it.
+    // (common::dsp): a MULT18X18D with its output register and fabric
+    // operand registers in the ECP5 form, an inferred product otherwise.
     assert!(v.contains("module top$mesh$pes$63$mul("));
-    assert!(v.contains("assign m_mul = $signed(m_a) * $signed(m_b);"));
-    assert!(v.contains("m_p <= m_mul;"));
+    assert!(v.contains(
+        ".REG_INPUTA_CLK(\"NONE\"), .REG_INPUTB_CLK(\"NONE\"), .REG_OUTPUT_CLK(\"CLK0\")"
+    ));
+    assert!(v.contains("assign m_p_mul = $signed(m_p_a) * $signed(m_p_b);"));
+    assert!(v.contains("m_p_p <= m_p_mul;"));
     eprintln!("GemmCore<8, 8>: {} lines of Verilog", v.lines().count());
 }
 
@@ -47,9 +51,13 @@ fn scan_core_emits_verilog_with_its_roms_and_registered_multipliers() {
     assert!(v.contains("module top$mesh$pes$15$exp2neg("));
     assert!(!v.contains("module top$mesh$pes$16("));
     // Every multiplier sits between its operand and product registers
-    // (common::dsp), so each maps onto a MULT18X18D with registers beside it.
-    assert!(v.contains("assign plo_mul = $signed(plo_a) * $signed(plo_b);"));
-    assert!(v.contains("plo_p <= plo_mul;"));
+    // (common::dsp): in the ECP5 form the MULT18X18D's own, otherwise
+    // fabric registers around an inferred product.
+    assert!(v.contains(
+        ".REG_INPUTA_CLK(\"CLK0\"), .REG_INPUTB_CLK(\"CLK0\"), .REG_OUTPUT_CLK(\"CLK0\")"
+    ));
+    assert!(v.contains("assign plo_p_mul = $signed(plo_p_a) * $signed(plo_p_b);"));
+    assert!(v.contains("plo_p_p <= plo_p_mul;"));
     // The ROMs are initialized from the golden tables: exp2neg word 0 is
     // {hi = 2^(−1/256), lo = 1.0} in UQ1.17.
     let table = golden::ssm::fixed::units::Exp2Neg::new();

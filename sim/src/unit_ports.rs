@@ -1,10 +1,13 @@
 //! Port tables of the scan array's arithmetic units
-//! (`rtl::ssm::scan_units`), so that each unit runs alone on every engine:
+//! (`rtl::ssm::scan_units`) and of the DSP products of the GEMM PE and
+//! sequencer (`rtl::common::dsp::DspProduct`), so that each unit runs alone
+//! on every engine:
 //! its Rust model against `golden::ssm::fixed` on the rust engine, and its
 //! hand-written Verilog against the model in lockstep
 //! (`sim/tests/scan_units.rs`).
 
 use crate::engine::rust::{HasPorts, PortTable};
+use rtl::common::dsp::DspProduct;
 use rtl::ssm::scan_units::ch_mac::ChMac;
 use rtl::ssm::scan_units::dbu::DbuUnit;
 use rtl::ssm::scan_units::exp2neg::Exp2NegUnit;
@@ -57,3 +60,5 @@ unit_ports!(
     [gate, nfirst, psum, acc_word, silu],
     [acc, y]
 );
+unit_ports!(DspProduct<8, 8, 16, true>, "dsp-product-s8", [a, b], [p]);
+unit_ports!(DspProduct<16, 16, 32, false>, "dsp-product-u16", [a, b], [p]);

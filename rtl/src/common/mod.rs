@@ -2,7 +2,8 @@
 //!
 //! - [`model::Model`]: the native Rust state of a `Wrapper` block's model.
 //! - [`delay_line::DelayLine`]: a D-cycle register delay of any width.
-//! - [`dsp`]: a multiplier product between dedicated registers.
+//! - [`dsp`]: a multiplier product between registers (on the ECP5 the
+//!   MULT18X18D's own).
 //! - [`int`]: two's-complement helpers for the models.
 //! - [`ram::zeroed_ram`]: a RAM that starts at zero; [`ram::BlockRam`]: a
 //!   block RAM without read-during-write logic.

@@ -7,21 +7,28 @@
 //!
 //! The read is issued one cycle before the row arrives (`row_soon`: the
 //! mesh's second-to-last column carries the row's valid bit one cycle ahead
-//! of the last), its data (back in the arrival cycle) is registered, and the
-//! sum is written in the cycle after the arrival. So the memory's read data
-//! reaches a register, not the adder: a block RAM's output is slow (5.8 ns
-//! clock-to-out on the ECP5's DP16KD), too slow to pass an int32 add and
-//! reach the write port in one 10 ns cycle.
+//! of the last), its data (back in the arrival cycle) is registered, the
+//! sum is registered in the cycle after the arrival and written in the one
+//! after that ([`ACCUM_READ_TO_WRITE`] cycles from a row's read to its
+//! write). So the memory's read data reaches a register, not the adder (a
+//! block RAM's output is slow: 5.8 ns clock-to-out on the ECP5's DP16KD),
+//! and the write port takes a register too: each of a bank's block RAMs
+//! (8 for an int32 word) has its own register bits on both sides, and the
+//! adder's carry chain sits anywhere between them.
 //!
 //! The row/fold counters follow the sequencer's fold order (n0 outer, k0 inner,
 //! m innermost) and advance on the `row_soon` bit that travelled through the
 //! array with the data, so no address has to ride along with it. A row's
-//! read comes two cycles before its write; consecutive folds touch the same
-//! row `m` at least one period apart, and the core keeps every period ≥ 3
-//! cycles ([`super::config::gemm_min_period`]), so a read never misses (nor
-//! meets in the same cycle) the previous fold's write to the same row.
+//! read comes [`ACCUM_READ_TO_WRITE`] cycles before its write; consecutive
+//! folds touch the same row `m` at least one period apart, and the core keeps
+//! every period above that ([`super::config::gemm_min_period`]), so a read
+//! never misses (nor meets in the same cycle) the previous fold's write to
+//! the same row.
 
 use rust_hdl::prelude::*;
+
+/// Cycles from a row's accumulator read to its write.
+pub const ACCUM_READ_TO_WRITE: usize = 3;
 
 /// Read-modify-write accumulator front end for an array with C columns,
 /// R rows (the reduction tile height).
@@ -67,6 +74,12 @@ pub struct Accumulator<const R: usize, const C: usize> {
     st_last: DFF<Bit>,
     st_m: DFF<Bits<16>>,
     st_n0: DFF<Bits<16>>,
+    // Stage 2 (the sum is registered): written next cycle.
+    wr_data: Vec<DFF<Bits<32>>>,
+    wr_valid: DFF<Bit>,
+    wr_last: DFF<Bit>,
+    wr_m: DFF<Bits<16>>,
+    wr_n0: DFF<Bits<16>>,
     last_m: Signal<Local, Bit>,
     last_k: Signal<Local, Bit>,
     last_n: Signal<Local, Bit>,
@@ -108,6 +121,11 @@ impl<const R: usize, const C: usize> Default for Accumulator<R, C> {
             st_last: Default::default(),
             st_m: Default::default(),
             st_n0: Default::default(),
+            wr_data: (0..C).map(|_| DFF::default()).collect(),
+            wr_valid: Default::default(),
+            wr_last: Default::default(),
+            wr_m: Default::default(),
+            wr_n0: Default::default(),
             last_m: Default::default(),
             last_k: Default::default(),
             last_n: Default::default(),
@@ -120,12 +138,13 @@ impl<const R: usize, const C: usize> Logic for Accumulator<R, C> {
     fn update(&mut self) {
         dff_setup!(
             self, clock, m, k0, n0, pre_valid, pre_first, pre_last, pre_m, pre_n0, st_valid,
-            st_first, st_last, st_m, st_n0
+            st_first, st_last, st_m, st_n0, wr_valid, wr_last, wr_m, wr_n0
         );
         for j in 0..C {
             self.rd_q[j].clock.next = self.clock.val();
             self.st_row[j].clock.next = self.clock.val();
             self.st_row[j].d.next = self.st_row[j].q.val();
+            self.wr_data[j].clock.next = self.clock.val();
         }
         self.last_m.next = ((self.m.q.val() + 1) == self.dim_m.val());
         self.last_k.next = ((self.k0.q.val() + self.rows.val()) >= self.dim_k.val());
@@ -170,16 +189,24 @@ impl<const R: usize, const C: usize> Logic for Accumulator<R, C> {
         for j in 0..C {
             self.rd_q[j].d.next = self.c_rd_data[j].val();
         }
-        // Stage 2: write the (accumulated) row.
-        self.c_wr_en.next = self.st_valid.q.val();
-        self.c_wr_m.next = self.st_m.q.val();
-        self.c_wr_n0.next = self.st_n0.q.val();
+        // Stage 2: the (accumulated) row.
+        self.wr_valid.d.next = self.st_valid.q.val();
+        self.wr_last.d.next = self.st_last.q.val();
+        self.wr_m.d.next = self.st_m.q.val();
+        self.wr_n0.d.next = self.st_n0.q.val();
         for j in 0..C {
-            self.c_wr_data[j].next = (self.st_row[j].q.val() + self.rd_q[j].q.val());
+            self.wr_data[j].d.next = (self.st_row[j].q.val() + self.rd_q[j].q.val());
             if self.st_first.q.val() {
-                self.c_wr_data[j].next = self.st_row[j].q.val();
+                self.wr_data[j].d.next = self.st_row[j].q.val();
             }
         }
-        self.done.next = (self.st_valid.q.val() & self.st_last.q.val());
+        // Stage 3: write it.
+        self.c_wr_en.next = self.wr_valid.q.val();
+        self.c_wr_m.next = self.wr_m.q.val();
+        self.c_wr_n0.next = self.wr_n0.q.val();
+        for j in 0..C {
+            self.c_wr_data[j].next = self.wr_data[j].q.val();
+        }
+        self.done.next = (self.wr_valid.q.val() & self.wr_last.q.val());
     }
 }

@@ -1,6 +1,7 @@
 //! The array configuration and the closed-form performance model of its
 //! GEMM schedule (Gemmini's config struct, in miniature).
 
+use super::accum::ACCUM_READ_TO_WRITE;
 use super::scan_core::job_tail;
 use super::scan_pe::SLOTS;
 use crate::common::dsp::DSP_LATENCY;
@@ -19,19 +20,20 @@ pub struct GemmConfig {
 /// The default array: 8×8.
 ///
 /// Budget on the LFE5U-85F (83,640 LUT4, 156 MULT18X18D, 208 DP16KD). Each
-/// PE has one int8 × int8 product on one MULT18X18D between dedicated
-/// registers ([`crate::common::dsp::DspProduct`]: operand copies, product,
-/// product copy, 48 FFs) and ~70 flip-flops more (two weights, the
-/// activation, the int32 sum, the preload word, the valid bits beside the
-/// product); the skew/de-skew triangles add R(R−1)/2·8 + C(C−1)/2·(8 + 32)
-/// FFs, the accumulator's read-data register C·32. Yosys 0.23 `synth_ecp5`
-/// of `GemmCore<8, 8>`: 1,519 LUT4 + 1,266 CCU2C + 9,740 TRELLIS_FF + 65
-/// MULT18X18D (64 PEs + the MAC counter's). Placed and routed (`spikescan
-/// synth ssm --target ecp5-85k --design gemm-core`, nextpnr 0.11.1 out of
-/// context, 100 MHz asked): 4,401 TRELLIS_COMB, 9,740 TRELLIS_FF, 65
-/// MULT18X18D; Fmax 109.64 MHz, the critical path in the accumulator (its
-/// row counter's last-row compare into the k0 enable). Inside its host
-/// system, with the buffers in block RAM, 102.97 MHz
+/// PE has one int8 × int8 product on one MULT18X18D between registers
+/// ([`crate::common::dsp::DspProduct`]: operand registers in the fabric,
+/// the product register inside the MULT18X18D, the product's copy in the
+/// fabric: 32 FFs) and ~70 flip-flops more (two weights, the activation,
+/// the int32 sum, the preload word, the valid bits beside the product); the
+/// skew/de-skew triangles add R(R−1)/2·8 + C(C−1)/2·(8 + 32) FFs, the
+/// accumulator's read-data and sum registers 2·C·32. Yosys 0.23
+/// `synth_ecp5` of `GemmCore<8, 8>` (its ECP5 form, `SPIKESCAN_ECP5`
+/// defined): 1,525 LUT4 + 1,266 CCU2C + 8,971 TRELLIS_FF + 65 MULT18X18D
+/// (64 PEs + the MAC counter's). Placed and routed (`spikescan synth ssm
+/// --target ecp5-85k --design gemm-core`, nextpnr 0.11.1 out of context,
+/// 100 MHz asked): 4,407 TRELLIS_COMB, 8,971 TRELLIS_FF, 65 MULT18X18D;
+/// Fmax 115.50 MHz, the critical path in the accumulator's k0 counter.
+/// Inside its host system, with the buffers in block RAM, 113.62 MHz
 /// ([`super::gemm_system`]).
 /// Before the registered multipliers and the sequencer's registered
 /// compares it was 47.74 MHz (the sequencer's `k_left` compare chain into the
@@ -54,14 +56,14 @@ pub const DEFAULT_ARRAY: GemmConfig = GemmConfig { rows: 8, cols: 8 };
 /// per row a softplus (769×36, 2) and a SiLU ROM (1025×36, 3): 16 + 4·5 =
 /// 36 DP16KD. The pipelines cost flip-flops rather than LUTs.
 ///
-/// Yosys 0.23 `synth_ecp5` of `ScanCore<4, 4>` (`make synth-scan`):
-/// 11,072 LUT4 + 4,402 CCU2C + 320 TRELLIS_DPR16X4 (the fold-constant and
-/// final-state LUT RAMs) + 42,046 TRELLIS_FF, 129 MULT18X18D, 36 DP16KD.
 /// Placed and routed inside the scan system (see [`super::scan_system`]):
-/// Fmax 91.03 MHz, the critical path a PE's C·h product routed across the
-/// die from its MULT18X18D to its register. Out of context on their own,
-/// before the multipliers got their dedicated registers: the PE 130 MHz,
-/// the row head 133, the row end 124, the sequencer 115.
+/// Fmax 104.00 MHz, the critical path a PE's exp2neg shift (its
+/// interpolation shifted by the whole part, 9.61 ns). Every product's
+/// operand and product registers are the MULT18X18D's own there
+/// ([`crate::common::dsp`]); with them in the fabric the placer had routed
+/// a C·h product 5.14 ns across the die to its register (91.03 MHz). Out of
+/// context on their own, before the multipliers got their registers: the
+/// PE 130 MHz, the row head 133, the row end 124, the sequencer 115.
 ///
 /// Default workload L=256, D=128, N=16: 32 folds of 256 tokens × 4 slots,
 /// 32,839 cycles, 99.79 % PE utilization ([`ScanArray::cycles`]); in the
@@ -152,19 +154,21 @@ pub const MAX_DIM: usize = 32767;
 /// The GEMM core's pipeline cycles beyond the weight-stationary fold count:
 /// one of scratchpad read latency, [`DSP_LATENCY`] of the PEs' registered
 /// multipliers, one for the bottom PE's output register to reach the
-/// de-skewed row, one for the accumulator's read-modify-write.
-pub const GEMM_PIPELINE: u64 = 3 + DSP_LATENCY as u64;
+/// de-skewed row, [`ACCUM_READ_TO_WRITE`] − 1 = 2 for the accumulator's
+/// read-modify-write (the sum registered, then written).
+pub const GEMM_PIPELINE: u64 = 2 + DSP_LATENCY as u64 + ACCUM_READ_TO_WRITE as u64 - 1;
 
-/// The shortest fold period of the GEMM core on R rows: max(R, 3). R
-/// slots load the next fold's weights; the 3 is the accumulator's: it reads
-/// a row two cycles before it writes it back (see [`super::accum`]), so
-/// consecutive folds must visit each row at least three cycles apart. It
-/// binds only on two-row arrays.
+/// The shortest fold period of the GEMM core on R rows: max(R, 4). R
+/// slots load the next fold's weights; the 4 is the accumulator's: it reads
+/// a row [`ACCUM_READ_TO_WRITE`] = 3 cycles before it writes it back (see
+/// [`super::accum`]), so consecutive folds must visit each row at least
+/// four cycles apart. It binds only on arrays of two or three rows.
 pub const fn gemm_min_period(rows: usize) -> usize {
-    if rows > 3 {
+    let accum = ACCUM_READ_TO_WRITE + 1;
+    if rows > accum {
         rows
     } else {
-        3
+        accum
     }
 }
 
@@ -178,7 +182,7 @@ impl GemmConfig {
         (k.div_ceil(self.rows) * n.div_ceil(self.cols)) as u64
     }
 
-    /// Issue period of a fold followed by another: P = max(M, R, 3)
+    /// Issue period of a fold followed by another: P = max(M, R, 4)
     /// ([`gemm_min_period`]).
     pub fn fold_period(&self, m: usize) -> u64 {
         m.max(gemm_min_period(self.rows)) as u64
@@ -186,7 +190,7 @@ impl GemmConfig {
 
     /// Cycles of an M×K·K×N GEMM without stalls, from the cycle after `go`
     /// through the last accumulator write:
-    /// `(2R + C + M − 2) + (F − 1)·max(M, R, 3) + 6` (the 6 is
+    /// `(2R + C + M − 2) + (F − 1)·max(M, R, 4) + 7` (the 7 is
     /// [`GEMM_PIPELINE`]). See [`super::sequencer`] for the derivation.
     pub fn cycles(&self, m: usize, k: usize, n: usize) -> u64 {
         let (r, c, m) = (self.rows as u64, self.cols as u64, m as u64);
@@ -195,7 +199,7 @@ impl GemmConfig {
     }
 
     /// The same GEMM without double buffering (each fold preloads, streams
-    /// and drains on its own: F·(2R + C + M − 2), plus the 6-cycle
+    /// and drains on its own: F·(2R + C + M − 2), plus the 7-cycle
     /// [`GEMM_PIPELINE`] once), for comparison with the naive schedule
     /// DESIGN.md cites.
     pub fn unbuffered_cycles(&self, m: usize, k: usize, n: usize) -> u64 {
@@ -231,23 +235,25 @@ mod tests {
     #[test]
     fn one_fold_is_the_design_md_fold_plus_the_interface_pipeline() {
         let g = GemmConfig::new(8, 8);
-        // 2R + C + T − 2 = 16 + 8 + 32 − 2 = 54, + 6 (read, three product
-        // registers, output register, read-modify-write).
-        assert_eq!(GEMM_PIPELINE, 6);
-        assert_eq!(g.cycles(32, 8, 8), 60);
+        // 2R + C + T − 2 = 16 + 8 + 32 − 2 = 54, + 7 (read, three product
+        // registers, output register, the registered sum, its write).
+        assert_eq!(GEMM_PIPELINE, 7);
+        assert_eq!(g.cycles(32, 8, 8), 61);
         assert_eq!(g.folds(8, 8), 1);
         // Edge tiles count as whole folds.
         assert_eq!(g.folds(9, 17), 2 * 3);
         // A weight-load-bound schedule: M < R, period R.
-        assert_eq!(g.cycles(3, 16, 8), (16 + 8 + 3 - 2) + 8 + 6);
+        assert_eq!(g.cycles(3, 16, 8), (16 + 8 + 3 - 2) + 8 + 7);
         assert_eq!(g.bubble_cycles(3, 16, 8), 5);
-        // Two rows: periods of at least 3 (the accumulator's read-to-read gap).
-        assert_eq!(gemm_min_period(2), 3);
+        // Two or three rows: periods of at least 4 (the accumulator's
+        // read-to-write distance, plus one).
+        assert_eq!(gemm_min_period(2), 4);
+        assert_eq!(gemm_min_period(3), 4);
         assert_eq!(gemm_min_period(8), 8);
         let two = GemmConfig::new(2, 3);
-        assert_eq!(two.fold_period(1), 3);
+        assert_eq!(two.fold_period(1), 4);
         assert_eq!(two.fold_period(5), 5);
-        assert_eq!(two.cycles(1, 4, 3), (4 + 3 + 1 - 2) + 3 + 6);
+        assert_eq!(two.cycles(1, 4, 3), (4 + 3 + 1 - 2) + 4 + 7);
     }
 
     #[test]

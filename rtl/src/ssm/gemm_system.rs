@@ -23,7 +23,14 @@
 //! index ⌊off/S⌋ of a tile-aligned offset is `(off · ⌈2^16/S⌉) >> 16`, a
 //! shift for the default power-of-two R and C.
 //!
-//! **Timing** (ECP5, 100 MHz): every block-RAM read address comes from a
+//! A host write lands in its block RAM one cycle after its handshake (the
+//! address, the data and each bank's write enable are registered), and the
+//! core takes `go` and the dimensions from registers one cycle after `go`,
+//! so a `go` right after (or with) the last write sees that write; `busy`
+//! covers that cycle.
+//!
+//! **Timing** (ECP5, 100 MHz): every block-RAM write comes from registers,
+//! every block-RAM read address comes from a
 //! register through wiring only (the accumulator's through the one
 //! multiplexer that gives the buffer to the reader while the core is idle),
 //! and every block-RAM read data goes straight into a register: the core's
@@ -35,14 +42,21 @@
 //! leaves out the read-during-write bypass.
 //!
 //! Placed and routed (`spikescan synth ssm --target ecp5-85k --design
-//! gemm-system`, nextpnr 0.11.1 out of context, 100 MHz asked): 5,359
-//! TRELLIS_COMB, 9,769 TRELLIS_FF, 65/156 MULT18X18D, 96/208 DP16KD; Fmax
-//! 102.97 MHz, the critical path a PE's multiplier (its operand register
-//! routed to the MULT18X18D and the product back, 5.26 of 9.71 ns routing).
-//! With the product-layout addresses (`m·KT + ⌊k0/R⌋`, a run-time multiply
-//! into every read address), rust-hdl's `RAM` (Yosys's read-during-write
-//! emulation) and the accumulator adding the block RAM's output straight
-//! into its write port it was 56.54 MHz.
+//! gemm-system`, nextpnr 0.11.1 out of context, 100 MHz asked): 5,341
+//! TRELLIS_COMB, 9,040 TRELLIS_FF, 65/156 MULT18X18D, 96/208 DP16KD; Fmax
+//! 113.62 MHz, the critical path a B bank's block-RAM output (5.83 ns
+//! clock-to-out) routed to the core's weight skew register. Before the
+//! host writes and the accumulator's sum were registered and the products'
+//! registers moved into their MULT18X18D it was 102.97 MHz. Along the way:
+//! the products alone gave 93.21 (the host's write enable then took 9.36 ns
+//! of routing from `busy` to the block RAMs), and with the operand
+//! registers inside the MULT18X18D too a PE's operand had to come from its
+//! block RAM to the DSP's input register in one cycle (94.54), so the GEMM
+//! PE keeps its operand registers in the fabric. With the product-layout
+//! addresses (`m·KT + ⌊k0/R⌋`,
+//! a run-time multiply into every read address), rust-hdl's `RAM` (Yosys's
+//! read-during-write emulation) and the accumulator adding the block RAM's
+//! output straight into its write port it was 56.54 MHz.
 //!
 //! The default [`DefaultGemmSystem`]`<8, 8>` has AB = 12, F = 8: M ≤ 256,
 //! K ≤ 128 (KT ≤ 16), N ≤ 128 (NT ≤ 16); Yosys maps a bank of 4096 words to
@@ -83,6 +97,8 @@ pub struct GemmSystem<const R: usize, const C: usize, const AB: usize, const F: 
     pub out_ready: Signal<In, Bit>,
     pub out_data: Signal<Out, Bits<32>>,
     pub out_last: Signal<Out, Bit>,
+    /// A GEMM is running: from the cycle after `go` is taken until the
+    /// core has written its last row.
     pub busy: Signal<Out, Bit>,
     pub cycles: Signal<Out, Bits<48>>,
     pub busy_pe_cycles: Signal<Out, Bits<48>>,
@@ -99,8 +115,19 @@ pub struct GemmSystem<const R: usize, const C: usize, const AB: usize, const F: 
     pub out_at: FieldAddr,
     cols: Constant<Bits<16>>,
     lane_id: Vec<Constant<Bits<16>>>,
+    /// `go` and the dimensions, taken while idle and given to the core in
+    /// the next cycle (with the last host write, which lands then too).
+    go_q: DFF<Bit>,
     m_q: DFF<Bits<16>>,
+    k_q: DFF<Bits<16>>,
     n_q: DFF<Bits<16>>,
+    /// The host write of the previous cycle: address, data, and each A and
+    /// B bank's write enable (decoded here, so that the block RAMs take it
+    /// from a register).
+    wr_addr_q: DFF<Bits<AB>>,
+    wr_data_q: DFF<Bits<8>>,
+    a_we_q: Vec<DFF<Bit>>,
+    b_we_q: Vec<DFF<Bit>>,
     /// Reader: 0 idle, 1 address, 2 block-RAM latency, 3 bank select, 4 hold.
     rd_state: DFF<Bits<3>>,
     rd_m: DFF<Bits<16>>,
@@ -156,8 +183,14 @@ impl<const R: usize, const C: usize, const AB: usize, const F: usize> Default
             lane_id: (0..R.max(C))
                 .map(|i| Constant::new((i as u64).into()))
                 .collect(),
+            go_q: Default::default(),
             m_q: Default::default(),
+            k_q: Default::default(),
             n_q: Default::default(),
+            wr_addr_q: Default::default(),
+            wr_data_q: Default::default(),
+            a_we_q: (0..R).map(|_| DFF::default()).collect(),
+            b_we_q: (0..C).map(|_| DFF::default()).collect(),
             rd_state: Default::default(),
             rd_m: Default::default(),
             rd_n0: Default::default(),
@@ -177,18 +210,26 @@ impl<const R: usize, const C: usize, const AB: usize, const F: usize> Logic
 {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, m_q, n_q, rd_state, rd_m, rd_n0, rd_c, rd_n, rd_word, rd_last);
+        dff_setup!(
+            self, clock, go_q, m_q, k_q, n_q, wr_addr_q, wr_data_q, rd_state, rd_m, rd_n0, rd_c,
+            rd_n, rd_word, rd_last
+        );
         self.core.clock.next = self.clock.val();
-        self.idle.next = (!self.core.busy.val() & !self.rd_state.q.val().any());
+        self.idle.next =
+            ((!self.core.busy.val() & !self.go_q.q.val()) & !self.rd_state.q.val().any());
         self.wr_ready.next = self.idle.val();
-        self.core.go.next = (self.go.val() & self.idle.val());
+        self.go_q.d.next = (self.go.val() & self.idle.val());
         if (self.go.val() & self.idle.val()) {
             self.m_q.d.next = self.dim_m.val();
+            self.k_q.d.next = self.dim_k.val();
             self.n_q.d.next = self.dim_n.val();
         }
-        self.core.dim_m.next = self.dim_m.val();
-        self.core.dim_k.next = self.dim_k.val();
-        self.core.dim_n.next = self.dim_n.val();
+        self.core.go.next = self.go_q.q.val();
+        self.core.dim_m.next = self.m_q.q.val();
+        self.core.dim_k.next = self.k_q.q.val();
+        self.core.dim_n.next = self.n_q.q.val();
+        self.wr_addr_q.d.next = self.wr_addr.val();
+        self.wr_data_q.d.next = self.wr_data.val();
         self.core.stall.next = false;
         // Core addresses → bank addresses: (tile << F) | row.
         self.a_at.row.next = self.core.a_rd_m.val();
@@ -204,21 +245,24 @@ impl<const R: usize, const C: usize, const AB: usize, const F: usize> Logic
         for i in 0..R {
             self.a_ram[i].clock.next = self.clock.val();
             self.a_ram[i].read_address.next = self.a_at.addr.val().get_bits::<AB>(0);
-            self.a_ram[i].write_address.next = self.wr_addr.val();
-            self.a_ram[i].write_data.next = self.wr_data.val();
-            self.a_ram[i].write_enable.next = (((self.wr_valid.val() & self.idle.val())
+            self.a_we_q[i].clock.next = self.clock.val();
+            self.a_we_q[i].d.next = (((self.wr_valid.val() & self.idle.val())
                 & !self.wr_buf.val())
                 & (self.wr_bank.val() == self.lane_id[i].val()));
+            self.a_ram[i].write_address.next = self.wr_addr_q.q.val();
+            self.a_ram[i].write_data.next = self.wr_data_q.q.val();
+            self.a_ram[i].write_enable.next = self.a_we_q[i].q.val();
             self.core.a_rd_data[i].next = self.a_ram[i].read_data.val();
         }
         for j in 0..C {
             self.b_ram[j].clock.next = self.clock.val();
             self.b_ram[j].read_address.next = self.b_at.addr.val().get_bits::<AB>(0);
-            self.b_ram[j].write_address.next = self.wr_addr.val();
-            self.b_ram[j].write_data.next = self.wr_data.val();
-            self.b_ram[j].write_enable.next = (((self.wr_valid.val() & self.idle.val())
-                & self.wr_buf.val())
+            self.b_we_q[j].clock.next = self.clock.val();
+            self.b_we_q[j].d.next = (((self.wr_valid.val() & self.idle.val()) & self.wr_buf.val())
                 & (self.wr_bank.val() == self.lane_id[j].val()));
+            self.b_ram[j].write_address.next = self.wr_addr_q.q.val();
+            self.b_ram[j].write_data.next = self.wr_data_q.q.val();
+            self.b_ram[j].write_enable.next = self.b_we_q[j].q.val();
             self.core.b_rd_data[j].next = self.b_ram[j].read_data.val();
             self.c_ram[j].clock.next = self.clock.val();
             self.c_ram[j].read_address.next = self.c_rd_at.addr.val().get_bits::<AB>(0);
@@ -278,7 +322,7 @@ impl<const R: usize, const C: usize, const AB: usize, const F: usize> Logic
             self.rd_c.d.next = bits::<16>(0);
             self.rd_n.d.next = bits::<16>(0);
         }
-        self.busy.next = self.core.busy.val();
+        self.busy.next = (self.core.busy.val() | self.go_q.q.val());
         self.cycles.next = self.core.cycles.val();
         self.busy_pe_cycles.next = self.core.busy_pe_cycles.val();
         self.stall_cycles.next = self.core.stall_cycles.val();

@@ -61,24 +61,23 @@
 //! preload and the last fold's tail, K·R + job_tail = 71 cycles) is 0.9 %
 //! of a chunk's 8,263.
 //!
-//! Yosys 0.23 `synth_ecp5` of `DefaultScanSystem<4, 4>` (`make
-//! synth-scan-system`): 12,951 LUT4 + 4,441 CCU2C + 320 TRELLIS_DPR16X4 +
-//! 43,083 TRELLIS_FF, 129 MULT18X18D, 164 DP16KD — the block RAM exactly as
-//! counted above, the multipliers all the core's. Of the LFE5U-85F: 164 of
-//! 208 DP16KD, 129 of 156 MULT18X18D, ~22,000 of 83,640 LUT4 counting a
-//! CCU2C as two, half the flip-flops.
+//! Yosys 0.23 `synth_ecp5` of `DefaultScanSystem<4, 4>` in its ECP5 form
+//! (`make synth-scan-system`, `SPIKESCAN_ECP5` defined): 12,904 LUT4 +
+//! 4,441 CCU2C + 320 TRELLIS_DPR16X4 + 37,611 TRELLIS_FF, 129 MULT18X18D,
+//! 164 DP16KD — the block RAM exactly as counted above, the multipliers all
+//! the core's. Of the LFE5U-85F: 164 of 208 DP16KD, 129 of 156 MULT18X18D,
+//! ~22,000 of 83,640 LUT4 counting a CCU2C as two, 45 % of the flip-flops.
 //! Placed and routed (`spikescan synth ssm --target ecp5-85k --design
-//! scan-system`, nextpnr 0.11.1 out of context, 100 MHz asked, ~60 min on
-//! two shared cores): 25,251 of 83,640 TRELLIS_COMB (30 %), 43,083
-//! TRELLIS_FF, 129/156 MULT18X18D, 164/208 DP16KD; Fmax 91.03 MHz. The
-//! critical path is a PE's C·h product routed 5.14 ns from its MULT18X18D
-//! to its register (10.98 ns): with 129 of the 156 multipliers in use, the
-//! placer puts a PE's multipliers wherever one is free. The registers
-//! beside the block RAMs took the design from 75.98 to 83.12 MHz, the
-//! state ring's per-multiplier sdA registers to 91.03. The operand and
-//! product registers belong inside the MULT18X18D (its REG_INPUT and
-//! REG_OUTPUT), which Yosys 0.23's mapping of `*` does not use: the next
-//! step is the multipliers instantiated with their registers.
+//! scan-system`, nextpnr 0.11.1 out of context, 100 MHz asked, 46 min on
+//! two shared cores): 25,204 of 83,640 TRELLIS_COMB (30 %), 37,611
+//! TRELLIS_FF, 129/156 MULT18X18D, 164/208 DP16KD; **Fmax 104.00 MHz**.
+//! The critical path is a PE's exp2neg shift (9.61 ns, 6.06 of it routing).
+//! What each step bought: the registers beside the block RAMs took the
+//! design from 75.98 to 83.12 MHz, per-multiplier sdA registers to 91.03,
+//! and the MULT18X18D's own input and output registers for every product
+//! (instead of fabric registers around Yosys' unregistered mapping of `*`,
+//! which the placer had scattered: a C·h product routed 5.14 ns to its
+//! register) to 104.00.
 //!
 //! The tile index ⌊d0/R⌋ of a tile-aligned d0 is formed as
 //! `(d0 · ⌈2^16/R⌉) >> 16` ([`FieldAddr`]); a constant product, a shift for

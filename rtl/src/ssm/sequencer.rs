@@ -10,9 +10,9 @@
 //! results of the same `n0` together.
 //!
 //! The issue stream is cut into *periods*, one per fold plus a preload period
-//! in front (`F` folds in all); P = max(M, R) here, max(M, R, 3) in the
-//! core ([`super::config::gemm_min_period`]: its accumulator needs three
-//! cycles between two folds' visits of a row, which binds only when R = 2):
+//! in front (`F` folds in all); P = max(M, R) here, max(M, R, 4) in the
+//! core ([`super::config::gemm_min_period`]: its accumulator needs four
+//! cycles between two folds' visits of a row, which binds only when R ≤ 3):
 //!
 //! ```text
 //! period      length                 slots j < M (activations)   last R slots (weights)
@@ -35,23 +35,24 @@
 //! # Cycle count (closed form)
 //!
 //! Counting from the cycle after `go` to the cycle of the last accumulator
-//! write, inclusive, with no stalls, F = ⌈K/R⌉·⌈N/C⌉ folds and P = max(M, R, 3):
+//! write, inclusive, with no stalls, F = ⌈K/R⌉·⌈N/C⌉ folds and P = max(M, R, 4):
 //!
 //! ```text
-//! cycles = (2R + C + M − 2) + (F − 1)·P + 6
+//! cycles = (2R + C + M − 2) + (F − 1)·P + 7
 //! ```
 //!
 //! `2R + C + T − 2` (T = M) is one weight-stationary fold as DESIGN.md counts
 //! it: R cycles of preload, then the last of T skewed rows leaves the last PE
 //! `T + R + C − 2` cycles after the first entered. Double buffering hides every
-//! later preload, so each further fold costs only its period P. The `+ 6` is
+//! later preload, so each further fold costs only its period P. The `+ 7` is
 //! the pipeline ([`super::config::GEMM_PIPELINE`]): one cycle of scratchpad
 //! read latency, [`DSP_LATENCY`] = 3 for the PEs' registered multipliers
 //! (every partial sum leaves its column that much later), one for the
-//! bottom PE's output register to reach the de-skewed row, and one for the
-//! accumulator's read-modify-write. Each stall cycle during the issue stream
+//! bottom PE's output register to reach the de-skewed row, and two for the
+//! accumulator's read-modify-write (its sum is registered before the
+//! write). Each stall cycle during the issue stream
 //! adds exactly one cycle. The `bubble` counter reports the (F − 1)·(P − M)
-//! empty activation slots of weight-load-bound schedules (M < max(R, 3)).
+//! empty activation slots of weight-load-bound schedules (M < max(R, 4)).
 //!
 //! Dimensions are 16-bit registers; the driver keeps M, K, N ≤ 32767 so that
 //! tile offsets plus R or C cannot wrap.

@@ -499,7 +499,13 @@ pub struct VerilatorEngine {
 impl VerilatorEngine {
     /// A model of `B`'s emitted Verilog, its ports checked against `B`'s port table.
     pub fn of<B: HasPorts>() -> Result<Self, EngineError> {
-        let path = library_for(&emitted_verilog::<B>(), &B::design_name())?;
+        Self::of_verilog::<B>(&emitted_verilog::<B>())
+    }
+
+    /// A model of `verilog`, a form of `B`'s Verilog (such as
+    /// [`rtl::common::dsp::ecp5_form`]), its ports checked against `B`'s.
+    pub fn of_verilog<B: HasPorts>(verilog: &str) -> Result<Self, EngineError> {
+        let path = library_for(verilog, &B::design_name())?;
         let engine = Self::load(&path)?;
         B::port_table().list().check_same(engine.ports())?;
         Ok(engine)

@@ -25,13 +25,12 @@
 //! state the next token of the same slot starts from. Formats: h, h0 Q12.20;
 //! dA UQ1.17; dBu Q14.20. Inputs must come from registers.
 //!
-//! In the Verilog, each of the two multipliers has its own copy of the sdA
-//! register (stage 1), kept apart by `(* keep *)` on their `always` blocks
-//! (Yosys merges equal registers otherwise; on the `reg` the attribute does
-//! not stop it): the placer scatters a PE's MULT18X18D over the die when
-//! most of them are in use, and each copy can then sit beside its own
-//! multiplier. h_in needs no copy: each of its halves feeds one multiplier.
+//! In the Verilog, stage 1's sdA and h_in halves are also the input
+//! registers of the two MULT18X18D and stage 2's products their output
+//! registers ([`registered_product_verilog`]), so the products start and
+//! end inside the DSP blocks wherever the placer puts them.
 
+use crate::common::dsp::{registered_product_verilog, Operand, MULT_LATENCY};
 use crate::common::int::{saturate, signed, wrap};
 use crate::common::model::Model;
 use crate::common::wrapper_text::regs;
@@ -40,6 +39,9 @@ use rust_hdl::prelude::*;
 /// Pipeline stages of the ring = states it holds = cycles from a token's
 /// operands to its new state.
 pub const STATE_RING_STAGES: usize = 4;
+
+// Stages 1 and 2 are the multipliers' input and output registers.
+const _: () = assert!(MULT_LATENCY == 2);
 
 #[derive(LogicBlock, Default)]
 pub struct StateRing {
@@ -109,36 +111,52 @@ impl Logic for StateRing {
     }
 
     fn hdl(&self) -> Verilog {
-        let mut code = regs(&[
+        let sda = "valid ? (da ^ 18'h20000) : 18'd0";
+        let mut code = String::from("wire [31:0] h_in;\nassign h_in = first ? h0 : h4;\n");
+        code.push_str(&registered_product_verilog(
+            "plo2",
+            Operand {
+                expr: sda,
+                width: 18,
+                signed: true,
+            },
+            Operand {
+                expr: "{1'b0, h_in[15:0]}",
+                width: 17,
+                signed: true,
+            },
+        ));
+        code.push_str(&registered_product_verilog(
+            "phi2",
+            Operand {
+                expr: sda,
+                width: 18,
+                signed: true,
+            },
+            Operand {
+                expr: "h_in[31:16]",
+                width: 16,
+                signed: true,
+            },
+        ));
+        code.push_str(&regs(&[
             ("h1", 32, false),
-            ("sda1_lo", 18, false),
-            ("sda1_hi", 18, false),
             ("dbu1", 34, false),
-            ("plo2", 35, false),
-            ("phi2", 34, false),
             ("h2", 32, false),
             ("dbu2", 34, false),
             ("m3", 35, false),
             ("hb3", 35, false),
             ("h4", 32, false),
-        ]);
+        ]));
         code.push_str(
             "\
-wire signed [34:0] plo;
-assign plo = $signed(sda1_lo) * $signed({1'b0, h1[15:0]});
-wire signed [33:0] phi;
-assign phi = $signed(sda1_hi) * $signed(h1[31:16]);
 wire [35:0] sum;
 assign sum = {{2{m3[34]}}, m3[34:1]} + {hb3[34], hb3};
 wire fits;
 assign fits = (sum[35:31] == 5'b00000) | (sum[35:31] == 5'b11111);
-(* keep *) always @(posedge clock) sda1_lo <= valid ? (da ^ 18'h20000) : 18'd0;
-(* keep *) always @(posedge clock) sda1_hi <= valid ? (da ^ 18'h20000) : 18'd0;
 always @(posedge clock) begin
-    h1 <= first ? h0 : h4;
+    h1 <= h_in;
     dbu1 <= valid ? dbu : 34'd0;
-    plo2 <= plo;
-    phi2 <= phi;
     h2 <= h1;
     dbu2 <= dbu1;
     m3 <= {phi2[33], phi2} + {{16{plo2[34]}}, plo2[34:16]} + 35'd1;
